@@ -1,0 +1,25 @@
+import type { ApprovalStatus, TicketField } from './approval.js';
+
+/**
+ * Platform-neutral content of one approval card. Each platform renders it with a pure function, the same function
+ * for "pending" and every final state.
+ */
+export interface ApprovalCard {
+  tenant: string;
+  ticketId: string;
+  ticketType: string;
+  title: string;
+  requesterName: string;
+  fields: TicketField[];
+  detailsUrl?: string;
+  /** ISO time of the final deadline. */
+  deadlineAt: string;
+  status: ApprovalStatus;
+  level: number;
+  /** For final states: who decided and when. */
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+  /** Bound to one recipient × channel; echoed by the buttons; never trusted for identity. */
+  nonce: string;
+}

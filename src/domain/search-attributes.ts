@@ -1,0 +1,18 @@
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+/** Custom search attributes operators filter on in the Temporal UI; registered by scripts/temporal.sh. */
+export const TicketIdKey = defineSearchAttributeKey('TicketId', 'KEYWORD');
+export const TicketTypeKey = defineSearchAttributeKey('TicketType', 'KEYWORD');
+export const ApprovalStatusKey = defineSearchAttributeKey('ApprovalStatus', 'KEYWORD');
+export const EscalationLevelKey = defineSearchAttributeKey('EscalationLevel', 'INT');
+export const PendingApproversKey = defineSearchAttributeKey('PendingApprovers', 'KEYWORD_LIST');
+export const RequesterKey = defineSearchAttributeKey('Requester', 'KEYWORD');
+
+export const SEARCH_ATTRIBUTE_KEYS = [
+  TicketIdKey,
+  TicketTypeKey,
+  ApprovalStatusKey,
+  EscalationLevelKey,
+  PendingApproversKey,
+  RequesterKey,
+] as const;

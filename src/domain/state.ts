@@ -1,0 +1,112 @@
+import type { ChannelErrorCode, ChannelKind } from './channel.js';
+import type { ApprovalStatus, DecisionKind, TicketField } from './approval.js';
+import type { ApprovalMode } from './policy.js';
+
+/** An approver the workflow may notify, with the platform ids the recipients activity resolved. */
+export interface Recipient {
+  userId: string;
+  name: string;
+  /** Escalation level (1-based) at which this approver became eligible. */
+  level: number;
+  /** Channels this approver is reached on, with the platform user id on each. */
+  channels: { kind: ChannelKind; platformUserId: string }[];
+}
+
+/** An approver who could not be reached on a channel, with the reason (never silently skipped). */
+export interface Unreachable {
+  userId: string;
+  kind?: ChannelKind;
+  reason: string;
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'updated' | 'update_failed';
+
+/** One card: one recipient on one channel. */
+export interface Delivery {
+  userId: string;
+  kind: ChannelKind;
+  level: number;
+  status: DeliveryStatus;
+  /** Platform handle of the card (Feishu message_id, DingTalk outTrackId). */
+  cardRef?: string;
+  /** Deterministic key that makes retries and replays send at most one card. */
+  idempotencyKey: string;
+  error?: { code: ChannelErrorCode | string; message: string };
+  remindersSent: number;
+}
+
+export interface DecisionRecord {
+  eventId: string;
+  userId: string;
+  name: string;
+  decision: DecisionKind;
+  comment?: string;
+  via: string;
+  /** ISO time (workflow clock). */
+  at: string;
+}
+
+export interface Outcome {
+  status: Exclude<ApprovalStatus, 'pending'>;
+  /** Who decided it (the last decision that settled it), for approved / rejected. */
+  by?: { userId: string; name: string };
+  at: string;
+  reason?: string;
+}
+
+/** Everything the API needs, returned by the `state` query. */
+export interface ApprovalState {
+  workflowId: string;
+  tenant: string;
+  ticketId: string;
+  ticketType: string;
+  title: string;
+  requester: { userId: string; name?: string };
+  fields: TicketField[];
+  status: ApprovalStatus;
+  mode: ApprovalMode;
+  requiredApprovals: number;
+  ruleVersion?: string;
+  /** Current escalation level, 1-based. */
+  level: number;
+  levels: number;
+  recipients: Recipient[];
+  unreachable: Unreachable[];
+  deliveries: Delivery[];
+  decisions: DecisionRecord[];
+  pendingApprovers: string[];
+  deadlines: { nextReminderAt?: string; nextEscalationAt?: string; finalDeadlineAt: string };
+  remindersSent: number;
+  startedAt: string;
+  outcome?: Outcome;
+}
+
+/** The answer to one `decide` update. */
+export interface DecideResult {
+  outcome: 'applied' | 'already_decided';
+  status: ApprovalStatus;
+  decision?: DecisionRecord;
+  /** Set with `already_decided`: who settled the approval and when. */
+  decidedBy?: { userId: string; name: string };
+  decidedAt?: string;
+}
+
+/** What the workflow returns. */
+export interface ApprovalResult {
+  workflowId: string;
+  ticketId: string;
+  status: Exclude<ApprovalStatus, 'pending'>;
+  outcome: Outcome;
+  decisions: DecisionRecord[];
+  deliveries: Delivery[];
+  unreachable: Unreachable[];
+  ruleVersion?: string;
+}
+
+/** Validator rejection types (ApplicationFailure `type`), mapped to 403 / 409 by the API. */
+export const DecisionRejection = {
+  NotApprover: 'NOT_AN_APPROVER',
+  RequesterCannotDecide: 'REQUESTER_CANNOT_DECIDE',
+  AlreadyVoted: 'ALREADY_VOTED',
+} as const;
+export type DecisionRejection = (typeof DecisionRejection)[keyof typeof DecisionRejection];

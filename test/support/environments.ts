@@ -1,0 +1,21 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/domain/search-attributes.js';
+import { temporalCliPath, temporalTestServerPath } from './temporal-binaries.js';
+
+/** A real Temporal dev server (CLI) on a random port, with our search attributes registered. */
+export function startDevServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
+      log: { format: 'json', level: 'error' },
+    },
+  });
+}
+
+/** The Java time-skipping test server: timers fire without real waiting. */
+export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath() } },
+  });
+}
