@@ -24,6 +24,8 @@ export const EnvSchema = z.object({
   /** Sandbox mode: channels talk to the local platform simulator instead of the real platforms. */
   SANDBOX: z.stringbool().default(true),
   SIMULATOR_URL: z.url().default('http://127.0.0.1:3900'),
+  /** Outside sandbox mode: JSON file with the channel configs (kind, enabled, config) until the channels API. */
+  CHANNELS_FILE: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

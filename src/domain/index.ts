@@ -5,3 +5,4 @@ export * from './ids.js';
 export * from './policy.js';
 export * from './search-attributes.js';
 export * from './state.js';
+export * from './user.js';

@@ -79,6 +79,8 @@ export interface ApprovalState {
   remindersSent: number;
   startedAt: string;
   outcome?: Outcome;
+  /** The outcome webhook to the ticket system, once tried (only when the start request had a callbackUrl). */
+  callback?: { status: 'delivered' | 'failed'; error?: string };
 }
 
 /** The answer to one `decide` update. */
@@ -108,5 +110,7 @@ export const DecisionRejection = {
   NotApprover: 'NOT_AN_APPROVER',
   RequesterCannotDecide: 'REQUESTER_CANNOT_DECIDE',
   AlreadyVoted: 'ALREADY_VOTED',
+  /** Neither 'approve' nor 'reject' (the API's schema already refuses it; this guards direct signals). */
+  InvalidDecision: 'INVALID_DECISION',
 } as const;
 export type DecisionRejection = (typeof DecisionRejection)[keyof typeof DecisionRejection];

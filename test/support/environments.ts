@@ -1,6 +1,14 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/domain/search-attributes.js';
 import { temporalCliPath, temporalTestServerPath } from './temporal-binaries.js';
+
+// Tests read their own assertions, not the SDK's INFO chatter; this must run before any worker or environment.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // Already installed by another module of the same test process.
+}
 
 /** A real Temporal dev server (CLI) on a random port, with our search attributes registered. */
 export function startDevServer(): Promise<TestWorkflowEnvironment> {

@@ -1,0 +1,26 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { ChannelError } from '../channels/channel-error.js';
+
+/**
+ * Turn a platform failure into the failure Temporal acts on: `type` is our code (the workflow records it on the
+ * delivery), non-retryable codes stop retries at once, and a rate limit waits what the platform asked for.
+ * Anything that is not a ChannelError is unexpected and left retryable.
+ */
+export function toActivityFailure(err: unknown): unknown {
+  if (!(err instanceof ChannelError)) return err;
+  return ApplicationFailure.create({
+    type: err.code,
+    message: err.message,
+    nonRetryable: !err.retryable,
+    nextRetryDelay: err.retryAfterMs,
+    details: err.vendorCode === undefined ? [] : [{ vendorCode: err.vendorCode }],
+  });
+}
+
+export async function translatingChannelErrors<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+}

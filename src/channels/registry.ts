@@ -1,0 +1,60 @@
+import type { Dispatcher } from 'undici';
+import type { ChannelKind } from '../domain/channel.js';
+import { CHANNEL_KINDS } from '../domain/channel.js';
+import { ChannelError } from './channel-error.js';
+import { createDingtalkProvider } from './dingtalk/index.js';
+import { createFeishuProvider } from './feishu/index.js';
+import type { ChannelProvider, ChannelProviderRegistry } from './provider.js';
+
+type ProviderFactory = (config: unknown, dispatcher: Dispatcher) => ChannelProvider;
+
+/** The one place that knows every platform; exhaustive, so a new ChannelKind fails to compile until added. */
+const PROVIDER_FACTORIES = {
+  dingtalk: (config, dispatcher) => createDingtalkProvider('dingtalk', config, dispatcher),
+  'dingtalk-exclusive': (config, dispatcher) => createDingtalkProvider('dingtalk-exclusive', config, dispatcher),
+  feishu: (config, dispatcher) => createFeishuProvider('feishu', config, dispatcher),
+  lark: (config, dispatcher) => createFeishuProvider('lark', config, dispatcher),
+} satisfies Record<ChannelKind, ProviderFactory>;
+
+/** A channel's stored settings; `version` changes whenever the config does, so providers are rebuilt. */
+export interface StoredChannel {
+  kind: ChannelKind;
+  enabled: boolean;
+  /** Platform config including secrets; validated by the platform's own schema when the provider is built. */
+  config: unknown;
+  version: string;
+}
+
+/** Where channel configs live (the sandbox defaults today; the channels API and database later). */
+export interface ChannelConfigSource {
+  load(kind: ChannelKind): Promise<StoredChannel | undefined>;
+}
+
+/**
+ * Builds providers from configs loaded by reference and keeps one per kind until its config version changes,
+ * so tokens and user-id caches survive between activities.
+ */
+export function createChannelRegistry(source: ChannelConfigSource, dispatcher: Dispatcher): ChannelProviderRegistry {
+  const cache = new Map<ChannelKind, { version: string; provider: ChannelProvider }>();
+  return {
+    async get(kind) {
+      const stored = await source.load(kind);
+      if (!stored?.enabled) throw new ChannelError('CHANNEL_DISABLED', `channel ${kind} is not enabled`);
+      const cached = cache.get(kind);
+      if (cached?.version === stored.version) return cached.provider;
+      const provider = PROVIDER_FACTORIES[kind](stored.config, dispatcher);
+      cache.set(kind, { version: stored.version, provider });
+      return provider;
+    },
+    async enabledKinds() {
+      const stored = await Promise.all(CHANNEL_KINDS.map((kind) => source.load(kind)));
+      return stored.filter((s): s is StoredChannel => s?.enabled === true).map((s) => s.kind);
+    },
+  };
+}
+
+/** A fixed set of channel configs (sandbox defaults, tests). */
+export function staticChannelSource(channels: StoredChannel[]): ChannelConfigSource {
+  const byKind = new Map(channels.map((c) => [c.kind, c]));
+  return { load: (kind) => Promise.resolve(byKind.get(kind)) };
+}

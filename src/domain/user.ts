@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { ChannelKind } from './channel.js';
+
+/** A person who may request or approve; contacts map to platform user ids (by mobile or email). */
+export const User = z.object({
+  id: z.string().min(1).max(128),
+  name: z.string().min(1).max(100),
+  email: z.email().optional(),
+  /** E.164-ish, e.g. +8613800000001 (Feishu needs the country code outside mainland China). */
+  mobile: z.string().regex(/^\+?[0-9]{6,20}$/, 'digits with an optional leading +').optional(),
+  roles: z.array(z.string().min(1).max(64)).max(20).default([]),
+  /** Per-channel notification switches; a channel missing here is on. */
+  channels: z.partialRecord(ChannelKind, z.boolean()).default({}),
+});
+export type User = z.infer<typeof User>;

@@ -1,0 +1,24 @@
+import { createChannelActivities } from '../activities/channel.activities.js';
+import type { ChannelProviderRegistry } from '../channels/provider.js';
+import { channelTaskQueue, type ChannelKind } from '../domain/channel.js';
+import { TaskQueuePlugin } from './task-queue-plugin.js';
+
+export interface ChannelPluginOptions {
+  kind: ChannelKind;
+  /** Loads the platform's config by reference and builds its provider; credentials never enter history. */
+  registry: ChannelProviderRegistry;
+  /**
+   * Sends per second for the whole task queue, enforced by the Temporal server across every worker, so the
+   * platform's app-wide limit holds however many workers run (e.g. Feishu 1000/min binds before 50/s).
+   */
+  maxActivitiesPerSecond: number;
+}
+
+/** Registers one platform's send / update / remind activities on that platform's rate-limited task queue. */
+export function channelPlugin({ kind, registry, maxActivitiesPerSecond }: ChannelPluginOptions): TaskQueuePlugin {
+  return new TaskQueuePlugin(
+    channelTaskQueue(kind),
+    { name: `approvals-bridge.channel.${kind}`, activities: createChannelActivities(registry) },
+    { maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond },
+  );
+}
