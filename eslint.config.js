@@ -9,7 +9,15 @@ export default tseslint.config(
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      // node:test's describe/test return promises the runner itself awaits.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after'] },
+          ],
+        },
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -24,8 +32,15 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'Workflows must not use Node built-ins (non-deterministic / I/O).' },
-            { group: ['undici', 'pg', 'pino', 'kysely', '@electric-sql/*', '@nestjs/*'], message: 'No I/O libraries in workflows.' },
-            { group: ['**/channels/**', '**/api/**', '**/activities/**', '**/config/**'], message: 'Workflows import only pure shared modules (and `import type` of activities).', allowTypeImports: true },
+            {
+              group: ['undici', 'pg', 'pino', 'kysely', '@electric-sql/*', '@nestjs/*'],
+              message: 'No I/O libraries in workflows.',
+            },
+            {
+              group: ['**/channels/**', '**/api/**', '**/activities/**', '**/config/**'],
+              message: 'Workflows import only pure shared modules (and `import type` of activities).',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { ChannelKind } from './channel.js';
 
-const Millis = z.number().int().positive().max(366 * 24 * 3600 * 1000);
+const Millis = z
+  .number()
+  .int()
+  .positive()
+  .max(366 * 24 * 3600 * 1000);
 const UserId = z.string().min(1).max(128);
 
 /** Who is asked at one escalation level, and through which channels. */
@@ -13,7 +17,12 @@ export const ApprovalLevel = z.object({
   /** Channels to notify on; empty means "each user's enabled channels". */
   channels: z.array(ChannelKind).max(4).default([]),
   /** Time after the approval started when this level is notified; level 1 must be 0 / omitted. */
-  afterMs: z.number().int().min(0).max(366 * 24 * 3600 * 1000).default(0),
+  afterMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(366 * 24 * 3600 * 1000)
+    .default(0),
 });
 export type ApprovalLevel = z.infer<typeof ApprovalLevel>;
 
@@ -51,10 +60,18 @@ export const ApprovalPolicy = z
       const prev = p.levels[i - 1]?.afterMs ?? 0;
       const cur = p.levels[i]?.afterMs ?? 0;
       if (cur <= prev) {
-        ctx.addIssue({ code: 'custom', path: ['levels', i, 'afterMs'], message: 'levels must start in increasing order' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', i, 'afterMs'],
+          message: 'levels must start in increasing order',
+        });
       }
       if (cur >= p.deadlineMs) {
-        ctx.addIssue({ code: 'custom', path: ['levels', i, 'afterMs'], message: 'a level must start before the deadline' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['levels', i, 'afterMs'],
+          message: 'a level must start before the deadline',
+        });
       }
     }
   });

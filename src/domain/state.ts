@@ -1,4 +1,4 @@
-import type { ChannelErrorCode, ChannelKind } from './channel.js';
+import type { ChannelKind } from './channel.js';
 import type { ApprovalStatus, DecisionKind, TicketField } from './approval.js';
 import type { ApprovalMode } from './policy.js';
 
@@ -31,7 +31,8 @@ export interface Delivery {
   cardRef?: string;
   /** Deterministic key that makes retries and replays send at most one card. */
   idempotencyKey: string;
-  error?: { code: ChannelErrorCode | string; message: string };
+  /** Our ChannelErrorCode, or another failure type (e.g. a timeout). */
+  error?: { code: string; message: string };
   remindersSent: number;
 }
 

@@ -7,7 +7,10 @@ export const User = z.object({
   name: z.string().min(1).max(100),
   email: z.email().optional(),
   /** E.164-ish, e.g. +8613800000001 (Feishu needs the country code outside mainland China). */
-  mobile: z.string().regex(/^\+?[0-9]{6,20}$/, 'digits with an optional leading +').optional(),
+  mobile: z
+    .string()
+    .regex(/^\+?[0-9]{6,20}$/, 'digits with an optional leading +')
+    .optional(),
   roles: z.array(z.string().min(1).max(64)).max(20).default([]),
   /** Per-channel notification switches; a channel missing here is on. */
   channels: z.partialRecord(ChannelKind, z.boolean()).default({}),

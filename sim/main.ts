@@ -1,0 +1,16 @@
+// The platform simulator as its own program: `tsx sim/main.ts` (port from SIM_PORT, default 3900).
+import { startSimServer } from './server.js';
+
+const port = Number(process.env.SIM_PORT ?? 3900);
+const host = process.env.SIM_HOST ?? '127.0.0.1';
+const sim = await startSimServer({ port, host });
+console.log(`platform simulator listening on ${sim.url} (control API: ${sim.url}/_sim)`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

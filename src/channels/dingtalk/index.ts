@@ -1,0 +1,32 @@
+import type { Dispatcher } from 'undici';
+import { DingtalkClient } from './dingtalk.client.js';
+import { parseDingtalkConfig, type DingtalkKind } from './dingtalk.config.js';
+import { DingtalkProvider } from './dingtalk.provider.js';
+
+export { DingtalkProvider } from './dingtalk.provider.js';
+export { DingtalkClient } from './dingtalk.client.js';
+export * from './dingtalk.config.js';
+export { parseCardCallback, type CardCallback } from './dingtalk.callback.js';
+export * from './dingtalk.sign.js';
+
+/**
+ * DingTalk Standard or Exclusive: one module, own credentials per edition. The config is validated here so a
+ * registry can pass what it loaded from storage; the Dispatcher is the process's one shared connection pool.
+ */
+export function createDingtalkProvider(
+  kind: DingtalkKind,
+  config: unknown,
+  dispatcher: Dispatcher,
+  options: { now?: () => number } = {},
+): DingtalkProvider {
+  const valid = parseDingtalkConfig(kind, config);
+  const client = new DingtalkClient({
+    appKey: valid.appKey,
+    appSecret: valid.appSecret,
+    apiBaseUrl: valid.apiBaseUrl.replace(/\/+$/, ''),
+    oapiBaseUrl: valid.oapiBaseUrl.replace(/\/+$/, ''),
+    dispatcher,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return new DingtalkProvider(kind, valid, client);
+}

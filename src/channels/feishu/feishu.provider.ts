@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { Dispatcher } from 'undici';
+import type { ChannelProvider, ReminderRequest, SendCardRequest, UpdateCardRequest } from '../provider.js';
+import { ChannelError } from '../channel-error.js';
+import { renderFeishuCard, renderReminderText } from './feishu.card.js';
+import { FeishuClient } from './feishu.client.js';
+import type { FeishuKind, ResolvedFeishuConfig } from './feishu.config.js';
+
+const MessageData = z.object({ message_id: z.string().min(1) });
+const UserList = z.object({
+  user_list: z
+    .array(z.object({ user_id: z.string().optional(), mobile: z.string().optional(), email: z.string().optional() }))
+    .default([]),
+});
+
+/** Feishu's `uuid` is at most 50 chars; longer keys are hashed (deterministically) to fit. */
+export function feishuUuid(idempotencyKey: string): string {
+  if (idempotencyKey.length <= 50) return idempotencyKey;
+  return `h-${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 48)}`;
+}
+
+export interface FeishuProviderOptions {
+  now?: () => number;
+}
+
+/** ChannelProvider for Feishu and Lark: same API and cards, different base URL and credentials. */
+export class FeishuProvider implements ChannelProvider {
+  private readonly client: FeishuClient;
+  private readonly users = new Map<string, { openId: string; expiresAt: number }>();
+  private readonly label: string;
+  private readonly now: () => number;
+
+  constructor(
+    readonly kind: FeishuKind,
+    private readonly config: ResolvedFeishuConfig,
+    dispatcher: Dispatcher,
+    options: FeishuProviderOptions = {},
+  ) {
+    this.label = kind === 'lark' ? 'Lark' : 'Feishu';
+    this.now = options.now ?? Date.now;
+    this.client = new FeishuClient({ platform: this.label, config, dispatcher, now: this.now });
+  }
+
+  async resolveUser(contact: { mobile?: string; email?: string }, signal?: AbortSignal): Promise<string> {
+    const key = contact.mobile ? `m:${contact.mobile}` : contact.email ? `e:${contact.email.toLowerCase()}` : '';
+    if (!key) throw new ChannelError('INVALID_REQUEST', 'resolveUser needs a mobile or an email');
+    const cached = this.users.get(key);
+    if (cached && cached.expiresAt > this.now()) return cached.openId;
+    const data = await this.client.call({
+      api: 'resolve_user',
+      method: 'POST',
+      path: '/open-apis/contact/v3/users/batch_get_id?user_id_type=open_id',
+      // Both lists in one call when both are known: the first match wins (mobile first).
+      body: {
+        ...(contact.mobile ? { mobiles: [contact.mobile] } : {}),
+        ...(contact.email ? { emails: [contact.email] } : {}),
+      },
+      data: UserList,
+      ...(signal ? { signal } : {}),
+    });
+    const byMobile = data.user_list.find((u) => u.mobile !== undefined && u.user_id)?.user_id;
+    const openId = byMobile ?? data.user_list.find((u) => u.user_id)?.user_id;
+    if (!openId) {
+      // Feishu omits user_id instead of failing: unknown, resigned, or outside the app's contact data scope.
+      const by = [contact.mobile && 'mobile', contact.email && 'email'].filter(Boolean).join(' or ');
+      const reason = `no ${this.label} user for this ${by} (unknown, resigned, or outside the app's contact scope)`;
+      throw new ChannelError('RECIPIENT_UNREACHABLE', reason);
+    }
+    this.users.set(key, { openId, expiresAt: this.now() + this.config.userCacheTtlMs });
+    return openId;
+  }
+
+  async sendCard(req: SendCardRequest): Promise<{ cardRef: string }> {
+    const data = await this.client.call({
+      api: 'send',
+      method: 'POST',
+      path: '/open-apis/im/v1/messages?receive_id_type=open_id',
+      body: {
+        receive_id: req.recipient.platformUserId,
+        msg_type: 'interactive',
+        content: this.cardContent(req),
+        uuid: feishuUuid(req.idempotencyKey),
+      },
+      data: MessageData,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+    return { cardRef: data.message_id };
+  }
+
+  async updateCard(req: UpdateCardRequest): Promise<void> {
+    await this.client.call({
+      api: 'update',
+      method: 'PATCH',
+      path: `/open-apis/im/v1/messages/${encodeURIComponent(req.cardRef)}`,
+      body: { content: this.cardContent(req) },
+      data: z.unknown(),
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+  }
+
+  /** Feishu can't re-ping a card: the reminder is a text reply under it (uuid makes a retried reminder a no-op). */
+  async remind(req: ReminderRequest): Promise<void> {
+    await this.client.call({
+      api: 'reply',
+      method: 'POST',
+      path: `/open-apis/im/v1/messages/${encodeURIComponent(req.cardRef)}/reply`,
+      body: {
+        msg_type: 'text',
+        content: JSON.stringify({ text: renderReminderText(req.card, req.reminder) }),
+        uuid: feishuUuid(req.idempotencyKey),
+      },
+      data: MessageData,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+  }
+
+  /** `content` is the card as a JSON string, not an object. */
+  private cardContent(req: UpdateCardRequest | SendCardRequest): string {
+    const options = this.config.consoleBaseUrl ? { consoleBaseUrl: this.config.consoleBaseUrl } : {};
+    return JSON.stringify(renderFeishuCard(req.card, options));
+  }
+}

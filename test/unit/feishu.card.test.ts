@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ApprovalCard } from '../../src/domain/card.js';
+import { renderFeishuCard, renderReminderText } from '../../src/channels/feishu/feishu.card.js';
+
+function createTestCard(overrides: Partial<ApprovalCard> = {}): ApprovalCard {
+  return {
+    tenant: 'acme',
+    ticketId: 'T-1001',
+    ticketType: 'ticket.data_export',
+    title: 'Export orders table',
+    requesterName: 'Alice Requester',
+    fields: [
+      { label: 'Database', value: 'orders_prod' },
+      { label: 'Rows', value: '120000' },
+    ],
+    deadlineAt: '2026-05-02T08:30:00.000Z',
+    status: 'pending',
+    level: 1,
+    nonce: 'nonce-abc',
+    ...overrides,
+  };
+}
+
+type Node = Record<string, unknown>;
+function collect(node: unknown, tag: string, out: Node[] = []): Node[] {
+  if (Array.isArray(node)) node.forEach((n) => collect(n, tag, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Node;
+    if (o.tag === tag) out.push(o);
+    Object.values(o).forEach((v) => collect(v, tag, out));
+  }
+  return out;
+}
+const texts = (card: unknown): string => JSON.stringify(card);
+
+void describe('renderFeishuCard', () => {
+  void it('renders a shared schema 2.0 card without the removed action module', () => {
+    const card = renderFeishuCard(createTestCard());
+    assert.equal(card.schema, '2.0');
+    assert.deepEqual((card.config as Node).update_multi, true);
+    assert.equal(collect(card, 'action').length, 0);
+    assert.equal((card.header as Node).template, 'orange');
+  });
+
+  void it('pending: approve and reject callbacks carry only ticket, tenant, action and nonce', () => {
+    const card = renderFeishuCard(createTestCard());
+    const callbacks = collect(card, 'button').flatMap((b) =>
+      ((b.behaviors as Node[] | undefined) ?? []).filter((x) => x.type === 'callback').map((x) => x.value),
+    );
+    assert.deepEqual(callbacks, [
+      { t: 'T-1001', tn: 'acme', a: 'approve', n: 'nonce-abc' },
+      { t: 'T-1001', tn: 'acme', a: 'reject', n: 'nonce-abc' },
+    ]);
+  });
+
+  void it('pending: shows type, title, requester, key fields and deadline', () => {
+    const text = texts(renderFeishuCard(createTestCard()));
+    for (const s of [
+      'ticket.data_export',
+      'Export orders table',
+      'Alice Requester',
+      'Database: orders_prod',
+      'Rows: 120000',
+      '2026-05-02 08:30 UTC',
+    ]) {
+      assert.ok(text.includes(s), `card shows ${s}`);
+    }
+  });
+
+  void it('links to the details page, falling back to the console URL', () => {
+    const own = renderFeishuCard(createTestCard({ detailsUrl: 'https://tickets.example.com/T-1001' }));
+    assert.ok(texts(own).includes('"default_url":"https://tickets.example.com/T-1001"'));
+    const fallback = renderFeishuCard(createTestCard(), { consoleBaseUrl: 'https://console.example.com/' });
+    assert.ok(texts(fallback).includes('https://console.example.com/tickets/T-1001'));
+    const none = renderFeishuCard(createTestCard());
+    assert.equal(collect(none, 'button').length, 2);
+  });
+
+  const finals: [ApprovalCard['status'], string, string][] = [
+    ['approved', 'Approved by Bob Approver', 'green'],
+    ['rejected', 'Rejected by Bob Approver', 'red'],
+    ['expired', 'Expired', 'grey'],
+    ['withdrawn', 'Withdrawn', 'grey'],
+  ];
+  for (const [status, title, colour] of finals) {
+    void it(`${status}: no buttons; header says who and when`, () => {
+      const card = renderFeishuCard(
+        createTestCard({ status, decidedBy: 'Bob Approver', decidedAt: '2026-05-01T09:15:00.000Z', reason: 'checked' }),
+        { consoleBaseUrl: 'https://console.example.com' },
+      );
+      assert.equal(collect(card, 'button').length, 0);
+      const header = card.header as { title: { content: string }; subtitle: { content: string }; template: string };
+      assert.equal(header.title.content, title);
+      assert.equal(header.template, colour);
+      assert.ok(header.subtitle.content.startsWith('2026-05-01 09:15 UTC'));
+      assert.ok(!texts(card).includes('nonce-abc'), 'final cards carry no nonce');
+      assert.ok(texts(card).includes('[View details](https://console.example.com/tickets/T-1001)'));
+    });
+  }
+
+  void it('keeps user text in plain_text and clips long values', () => {
+    const card = renderFeishuCard(
+      createTestCard({ fields: [{ label: 'Reason', value: '[x](https://evil) '.repeat(40) }] }),
+    );
+    const reason = collect(card, 'div').find((d) => JSON.stringify(d).includes('Reason'));
+    const text = (reason?.text ?? {}) as { tag: string; content: string };
+    assert.equal(text.tag, 'plain_text');
+    assert.ok(text.content.length <= 300);
+  });
+
+  void it('renders the reminder text', () => {
+    assert.match(
+      renderReminderText(createTestCard(), 2),
+      /^Reminder 2: "Export orders table" \(ticket.data_export T-1001\)/,
+    );
+  });
+});
