@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { ApprovalStatus, DecisionKind, StartApprovalRequest } from '../../domain/approval.js';
+import { ChannelKind } from '../../domain/channel.js';
+import { ApprovalMode } from '../../domain/policy.js';
+import type { ApprovalResult, ApprovalState, DecideResult } from '../../domain/state.js';
+import type { TicketApprovalInput } from '../../domain/approval.js';
+
+/** `:ticketId` and `?tenant=` use the same rules as the start request, so every id the API accepts can exist. */
+export const TicketIdParam = StartApprovalRequest.shape.ticketId;
+export const TenantQuery = StartApprovalRequest.shape.tenant;
+
+/** The workflow's signature, by type only: the API starts it by name and never imports workflow code. */
+export type TicketApprovalWorkflow = (input: TicketApprovalInput) => Promise<ApprovalResult>;
+export const TICKET_APPROVAL_WORKFLOW = 'ticketApproval';
+
+export const ApprovalLinks = z.object({
+  self: z.string().meta({ description: 'This approval in the API' }),
+  temporalUi: z.url().meta({ description: 'This run in the Temporal Web UI' }),
+});
+export type ApprovalLinks = z.infer<typeof ApprovalLinks>;
+
+/** An approval's status as the API shows it: `failed` when its run ended without an outcome (terminated, ...). */
+export const ViewStatus = z.enum([...ApprovalStatus.options, 'failed']);
+export type ViewStatus = z.infer<typeof ViewStatus>;
+
+export const StartApprovalResponse = z.object({
+  workflowId: z.string(),
+  runId: z.string(),
+  ticketId: z.string(),
+  tenant: z.string(),
+  status: ViewStatus,
+  links: ApprovalLinks,
+});
+export type StartApprovalResponse = z.infer<typeof StartApprovalResponse>;
+
+// Response documents of the workflow's own types (src/domain/state.ts); the `satisfies` checks below keep them
+// from drifting apart from the interfaces.
+const DecisionRecordDoc = z.object({
+  eventId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  decision: DecisionKind,
+  comment: z.string().optional(),
+  via: z.string(),
+  at: z.string(),
+});
+const PersonDoc = z.object({ userId: z.string(), name: z.string() });
+const OutcomeDoc = z.object({
+  status: ApprovalStatus.exclude(['pending']),
+  by: PersonDoc.optional(),
+  at: z.string(),
+  reason: z.string().optional(),
+});
+const DeliveryDoc = z.object({
+  userId: z.string(),
+  kind: ChannelKind,
+  level: z.number(),
+  status: z.enum(['pending', 'sent', 'failed', 'updated', 'update_failed']),
+  cardRef: z.string().optional(),
+  idempotencyKey: z.string(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  remindersSent: z.number(),
+});
+const UnreachableDoc = z.object({ userId: z.string(), kind: ChannelKind.optional(), reason: z.string() });
+const RecipientDoc = z.object({
+  userId: z.string(),
+  name: z.string(),
+  level: z.number(),
+  channels: z.array(z.object({ kind: ChannelKind, platformUserId: z.string() })),
+});
+
+export const ApprovalStateDoc = z.object({
+  workflowId: z.string(),
+  tenant: z.string(),
+  ticketId: z.string(),
+  ticketType: z.string(),
+  title: z.string(),
+  requester: z.object({ userId: z.string(), name: z.string().optional() }),
+  fields: z.array(z.object({ label: z.string(), value: z.string() })),
+  status: ApprovalStatus,
+  mode: ApprovalMode,
+  requiredApprovals: z.number(),
+  ruleVersion: z.string().optional(),
+  level: z.number(),
+  levels: z.number(),
+  recipients: z.array(RecipientDoc),
+  unreachable: z.array(UnreachableDoc),
+  deliveries: z.array(DeliveryDoc),
+  decisions: z.array(DecisionRecordDoc),
+  pendingApprovers: z.array(z.string()),
+  deadlines: z.object({
+    nextReminderAt: z.string().optional(),
+    nextEscalationAt: z.string().optional(),
+    finalDeadlineAt: z.string(),
+  }),
+  remindersSent: z.number(),
+  startedAt: z.string(),
+  outcome: OutcomeDoc.optional(),
+  callback: z.object({ status: z.enum(['delivered', 'failed']), error: z.string().optional() }).optional(),
+}) satisfies z.ZodType<ApprovalState>;
+
+/** GET /v1/approvals/:ticketId: the live state of a running approval, or what a closed one returned. */
+export const ApprovalView = ApprovalStateDoc.partial().extend({
+  workflowId: z.string(),
+  runId: z.string(),
+  tenant: z.string(),
+  ticketId: z.string(),
+  status: ViewStatus,
+  workflowStatus: z.string().meta({ description: 'Temporal execution status: RUNNING, COMPLETED, TERMINATED, ...' }),
+  links: ApprovalLinks,
+});
+export type ApprovalView = z.infer<typeof ApprovalView>;
+
+export const DecideResultDoc = z.object({
+  outcome: z.enum(['applied', 'already_decided']),
+  status: ApprovalStatus,
+  decision: DecisionRecordDoc.optional(),
+  decidedBy: PersonDoc.optional(),
+  decidedAt: z.string().optional(),
+}) satisfies z.ZodType<DecideResult>;
+
+/** 202: the workflow did not answer in time; the decision was stored durably and is applied when it runs. */
+export const DecisionReceived = z.object({
+  outcome: z.literal('received'),
+  status: z.literal('pending'),
+  eventId: z.string(),
+});
+export type DecisionReceived = z.infer<typeof DecisionReceived>;
+export type DecideResponse = DecideResult | DecisionReceived;

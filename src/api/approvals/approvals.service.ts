@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import { approvalWorkflowId } from '../../domain/approval.js';
+import { stableHash } from '../../domain/ids.js';
+import type { DecisionBody, DecisionRequest, StartApprovalRequest, WithdrawBody } from '../../domain/approval.js';
+import type { ApprovalState } from '../../domain/state.js';
+import { decide, decisionSignal, state, withdraw } from '../../workflows/definitions.js';
+import type { WithdrawRequest } from '../../workflows/definitions.js';
+import { ApiError } from '../common/api-error.js';
+import { isTemporalUnavailable } from '../common/temporal-errors.js';
+import { API_CONFIG } from '../common/api-config.js';
+import type { ApiConfig } from '../common/api-config.js';
+import type { HttpResult } from '../common/http-result.js';
+import { TEMPORAL_CLIENT } from '../common/temporal.module.js';
+import type { Principal } from '../auth/auth.schemas.js';
+import { startOptions } from './start-options.js';
+import {
+  approvalLinks,
+  decisionRejected,
+  isOpen,
+  lateDecision,
+  statusFromSearchAttributes,
+  viewOfAbnormalClose,
+  viewOfResult,
+  viewOfState,
+  withdrawRejected,
+} from './approval-views.js';
+import type { ApprovalRef } from './approval-views.js';
+import { TICKET_APPROVAL_WORKFLOW } from './approvals.schemas.js';
+import type {
+  ApprovalView,
+  DecideResponse,
+  StartApprovalResponse,
+  TicketApprovalWorkflow,
+  ViewStatus,
+} from './approvals.schemas.js';
+
+type ApprovalHandle = WorkflowHandle<TicketApprovalWorkflow>;
+
+/** Approvals over Temporal: one `ticketApproval` run per (tenant, ticket), found again by its workflow id. */
+@Injectable()
+export class ApprovalsService {
+  constructor(
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /** 201 with a new run, or 200 with the run this ticket already has (a retried or repeated request). */
+  async start(request: StartApprovalRequest): Promise<HttpResult<StartApprovalResponse>> {
+    const ref = refOf(request.tenant, request.ticketId);
+    try {
+      const handle = await this.rpc(() => this.client.workflow.start(TICKET_APPROVAL_WORKFLOW, startOptions(request)));
+      return { status: 201, body: this.started(ref, handle.firstExecutionRunId, 'pending') };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    const existing = await this.describe(ref);
+    return { status: 200, body: this.started(ref, existing.runId, await this.statusOf(existing)) };
+  }
+
+  async get(tenant: string, ticketId: string): Promise<ApprovalView> {
+    const ref = refOf(tenant, ticketId);
+    return this.view(ref, await this.describe(ref));
+  }
+
+  /**
+   * The caller's decision as the `decide` update, answered by the workflow within `decisionTimeoutMs`. The event
+   * id doubles as update id, so a retried request gets the first answer.
+   */
+  async decide(
+    tenant: string,
+    ticketId: string,
+    body: DecisionBody,
+    principal: Principal,
+  ): Promise<HttpResult<DecideResponse>> {
+    const ref = refOf(tenant, ticketId);
+    const request: DecisionRequest = {
+      eventId: decisionEventId(principal.userId, body.eventId),
+      userId: principal.userId,
+      decision: body.decision,
+      ...(body.comment !== undefined ? { comment: body.comment } : {}),
+      via: 'api',
+    };
+    const handle: ApprovalHandle = this.client.workflow.getHandle(ref.workflowId);
+    try {
+      const deadline = Date.now() + this.config.decisionTimeoutMs;
+      const options = { args: [request] as [DecisionRequest], updateId: request.eventId };
+      const result = await this.client.withDeadline(deadline, () => handle.executeUpdate(decide, options));
+      return { status: 200, body: result };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw decisionRejected(err);
+      if (err instanceof WorkflowNotFoundError) return { status: 200, body: await this.decidedEarlier(ref) };
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return this.decideLater(ref, handle, request);
+      throw err;
+    }
+  }
+
+  /** Withdraws a running approval; on a decided or closed one it changes nothing and returns its state. */
+  async withdraw(tenant: string, ticketId: string, body: WithdrawBody, principal: Principal): Promise<ApprovalView> {
+    const ref = refOf(tenant, ticketId);
+    const description = await this.describe(ref);
+    if (!isOpen(description)) return this.view(ref, description);
+    const handle: ApprovalHandle = this.client.workflow.getHandle(ref.workflowId, description.runId);
+    const request: WithdrawRequest = {
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      by: principal.userId,
+    };
+    try {
+      const updated = await this.rpc(() => handle.executeUpdate(withdraw, { args: [request] }));
+      return viewOfState(updated, this.meta(ref, description.runId, description.status.name));
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError) throw withdrawRejected(err);
+      // Closed between our describe and the update: show how it ended.
+      if (err instanceof WorkflowNotFoundError) return this.view(ref, await this.describe(ref));
+      throw err;
+    }
+  }
+
+  private async view(ref: ApprovalRef, description: WorkflowExecutionDescription): Promise<ApprovalView> {
+    const meta = this.meta(ref, description.runId, description.status.name);
+    const handle: ApprovalHandle = this.client.workflow.getHandle(ref.workflowId, description.runId);
+    if (isOpen(description)) return viewOfState(await this.liveState(handle), meta);
+    if (description.status.name === 'COMPLETED') return viewOfResult(ref, await this.rpc(() => handle.result()), meta);
+    return viewOfAbnormalClose(ref, meta);
+  }
+
+  /** A query is answered by a worker: when it times out right after a describe succeeded, the worker is missing. */
+  private async liveState(handle: ApprovalHandle): Promise<ApprovalState> {
+    try {
+      return await this.rpc(() => handle.query(state));
+    } catch (err) {
+      if (!isTemporalUnavailable(err)) throw err;
+      throw new ApiError('TEMPORAL_UNAVAILABLE', 'No worker answered for this approval in time; retry later');
+    }
+  }
+
+  /** The update found no running workflow: an unknown ticket (404), or one whose approval has already ended. */
+  private async decidedEarlier(ref: ApprovalRef): Promise<DecideResponse> {
+    const description = await this.describe(ref);
+    const handle: ApprovalHandle = this.client.workflow.getHandle(ref.workflowId, description.runId);
+    if (description.status.name === 'COMPLETED') return lateDecision(await this.rpc(() => handle.result()));
+    if (isOpen(description))
+      throw new ApiError('DECISION_REJECTED', 'The approval changed run; send the decision again');
+    throw new ApiError('DECISION_REJECTED', `The approval ended without an outcome (${description.status.name})`);
+  }
+
+  /** The workflow did not answer in time (worker down or busy): store the decision durably as a signal. */
+  private async decideLater(
+    ref: ApprovalRef,
+    handle: ApprovalHandle,
+    request: DecisionRequest,
+  ): Promise<HttpResult<DecideResponse>> {
+    try {
+      await this.rpc(() => handle.signal(decisionSignal, request));
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { status: 200, body: await this.decidedEarlier(ref) };
+      throw err;
+    }
+    return { status: 202, body: { outcome: 'received', status: 'pending', eventId: request.eventId } };
+  }
+
+  private async describe(ref: ApprovalRef): Promise<WorkflowExecutionDescription> {
+    try {
+      return await this.rpc(() => this.client.workflow.getHandle(ref.workflowId).describe());
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new ApiError('APPROVAL_NOT_FOUND', `No approval for ticket "${ref.ticketId}" in tenant "${ref.tenant}"`);
+      }
+      throw err;
+    }
+  }
+
+  private async statusOf(description: WorkflowExecutionDescription): Promise<ViewStatus> {
+    const fromAttributes = statusFromSearchAttributes(description);
+    if (fromAttributes) return fromAttributes;
+    if (isOpen(description)) return 'pending';
+    if (description.status.name !== 'COMPLETED') return 'failed';
+    const handle: ApprovalHandle = this.client.workflow.getHandle(description.workflowId, description.runId);
+    return (await this.rpc(() => handle.result())).status;
+  }
+
+  private started(ref: ApprovalRef, runId: string, status: ViewStatus): StartApprovalResponse {
+    const { workflowId, ticketId, tenant } = ref;
+    return { workflowId, runId, ticketId, tenant, status, links: this.links(ref, runId) };
+  }
+
+  private meta(
+    ref: ApprovalRef,
+    runId: string,
+    workflowStatus: string,
+  ): Pick<ApprovalView, 'runId' | 'workflowStatus' | 'links'> {
+    return { runId, workflowStatus, links: this.links(ref, runId) };
+  }
+
+  private links(ref: ApprovalRef, runId: string): StartApprovalResponse['links'] {
+    return approvalLinks(ref, runId, { url: this.config.temporalUiUrl, namespace: this.client.options.namespace });
+  }
+
+  /** Every Temporal call of a request is bounded: an unreachable server fails in seconds (503), not minutes. */
+  private rpc<T>(fn: () => Promise<T>): Promise<T> {
+    return this.client.withDeadline(Date.now() + this.config.rpcTimeoutMs, fn);
+  }
+}
+
+/**
+ * The decision's idempotency key (event id and update id). A client-chosen id is scoped to its caller, so two users
+ * picking the same id never get each other's answer; without one, every request is a new decision.
+ */
+function decisionEventId(userId: string, eventId: string | undefined): string {
+  if (eventId === undefined) return `api:${randomUUID()}`;
+  // Encoded, the user id holds no ':', so distinct (user, id) pairs never meet.
+  const scoped = `api:${encodeURIComponent(userId)}:${eventId}`;
+  // DecisionRequest.eventId allows 128 characters.
+  return scoped.length <= 128 ? scoped : `api:${stableHash(`${userId}\n${eventId}`)}`;
+}
+
+function refOf(tenant: string, ticketId: string): ApprovalRef {
+  return { tenant, ticketId, workflowId: approvalWorkflowId(tenant, ticketId) };
+}

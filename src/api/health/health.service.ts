@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Client } from '@temporalio/client';
+import type { HttpResult } from '../common/http-result.js';
+import { TEMPORAL_CLIENT } from '../common/temporal.module.js';
+import type { HealthReport } from './health.schemas.js';
+
+// Short: a load balancer probes often, and a healthy frontend answers GetSystemInfo in milliseconds.
+const PROBE_TIMEOUT_MS = 2000;
+
+@Injectable()
+export class HealthService {
+  constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
+
+  /** 200 when the Temporal frontend answers, 503 when it does not. */
+  async check(): Promise<HttpResult<HealthReport>> {
+    const up = await this.client
+      .withDeadline(Date.now() + PROBE_TIMEOUT_MS, () => this.client.workflowService.getSystemInfo({}))
+      .then(
+        () => true,
+        () => false,
+      );
+    return up
+      ? { status: 200, body: { status: 'ok', temporal: 'up' } }
+      : { status: 503, body: { status: 'degraded', temporal: 'down' } };
+  }
+}
