@@ -14,7 +14,7 @@ export function stableHash(text: string): string {
       h ^= h >>> 16;
       h = Math.imul(h, 0x85ebca6b) >>> 0;
       h ^= h >>> 13;
-      return h.toString(16).padStart(8, '0');
+      return (h >>> 0).toString(16).padStart(8, '0');
     })
     .join('');
 }

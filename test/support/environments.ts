@@ -5,7 +5,7 @@ import { temporalCliPath, temporalTestServerPath } from './temporal-binaries.js'
 
 // Tests read their own assertions, not the SDK's INFO chatter; this must run before any worker or environment.
 try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 } catch {
   // Already installed by another module of the same test process.
 }

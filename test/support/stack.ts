@@ -21,7 +21,12 @@ export interface Stack {
   adminToken: string;
   webhookSecret: string;
   /** JSON call to the API; answers status and parsed body. */
-  call<T = unknown>(method: Dispatcher.HttpMethod, path: string, body?: unknown, token?: string): Promise<HttpAnswer<T>>;
+  call<T = unknown>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<HttpAnswer<T>>;
   /** Mints a token for a role (and user) through the API. */
   tokenFor(role: 'admin' | 'dba' | 'ticket-system' | 'approver', userId: string): Promise<string>;
   stop(): Promise<void>;
@@ -102,7 +107,8 @@ export async function eventually<T>(read: () => Promise<T>, done: (v: T) => bool
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 100));
     last = await read();
   }

@@ -1,0 +1,49 @@
+/**
+ * The workflow's message handlers. They only mutate the book (and answer); the rules are in approval-rules.ts.
+ */
+import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
+import type { DecisionRequest } from '../domain/approval.js';
+import type { DecisionRejection } from '../domain/state.js';
+import type { ApprovalBook } from './approval-rules.js';
+import { applyDecision, checkDecision, rejectionMessage, withdrawApproval } from './approval-rules.js';
+import { decide, decisionSignal, state as stateQuery, withdraw } from './definitions.js';
+
+/** Registered before the first await, so messages that arrive while the policy loads are not lost. */
+export function registerHandlers(book: ApprovalBook): void {
+  const { state } = book;
+  const rejected = (type: DecisionRejection, req: DecisionRequest) =>
+    ApplicationFailure.create({
+      type,
+      message: rejectionMessage(type, req.userId, state.ticketId),
+      nonRetryable: true,
+    });
+  // Decisions that arrive before the approvers are known wait for them; afterwards this is synchronous.
+  const apply = async (req: DecisionRequest) => {
+    if (!book.ready) await condition(() => book.ready || state.status !== 'pending');
+    return applyDecision(book, req, new Date());
+  };
+  setHandler(
+    decide,
+    async (req) => {
+      const outcome = await apply(req);
+      if ('rejection' in outcome) throw rejected(outcome.rejection, req);
+      return outcome.result;
+    },
+    {
+      validator: (req: DecisionRequest) => {
+        const rejection = checkDecision(book, req);
+        if (rejection) throw rejected(rejection, req);
+      },
+    },
+  );
+  setHandler(decisionSignal, async (req) => {
+    const outcome = await apply(req);
+    if ('rejection' in outcome)
+      log.warn('decision signal ignored', { userId: req.userId, rejection: outcome.rejection });
+  });
+  setHandler(withdraw, ({ by, reason }) => {
+    withdrawApproval(state, by, reason, new Date());
+    return state;
+  });
+  setHandler(stateQuery, () => state);
+}

@@ -1,0 +1,109 @@
+/**
+ * One ticket approval as a durable workflow: load the policy, send cards to the level 1 approvers, then wait for
+ * decisions while reminding, escalating and finally expiring on schedule; show the outcome on every card and
+ * tell the ticket system. Orchestration only: the rules live in approval-rules.ts / approval-schedule.ts.
+ */
+import { allHandlersFinished, ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
+import type { TicketApprovalInput } from '../domain/approval.js';
+import type { ApprovalPolicy } from '../domain/policy.js';
+import type { ApprovalResult } from '../domain/state.js';
+import type { ResolveRecipientsResult } from '../activities/contract.js';
+import { cardTargets, timeLabel } from './approval-cards.js';
+import {
+  failureInfo,
+  notifyTicketSystem,
+  orchestration,
+  remindUndecided,
+  sendCards,
+  updateCards,
+} from './approval-activities.js';
+import type { ApprovalBook } from './approval-rules.js';
+import { addRecipients, applyPolicy, concludeAtDeadline, openBook, resultOf } from './approval-rules.js';
+import { deadlinesOf, eventLabel, nextEvent, scheduleFor } from './approval-schedule.js';
+import { trackVisibility } from './approval-visibility.js';
+import { registerHandlers } from './approval-handlers.js';
+
+export async function ticketApproval(input: TicketApprovalInput): Promise<ApprovalResult> {
+  const { workflowId, startTime } = workflowInfo();
+  const startMs = startTime.getTime();
+  const book = openBook(input, workflowId, startTime);
+  const { state } = book;
+  registerHandlers(book);
+  const visibility = trackVisibility(state);
+
+  const policy = await orchestration.loadPolicy.executeWithOptions({ summary: `load policy for ${input.ticketType}` }, [
+    { tenant: input.tenant, ticketType: input.ticketType, override: input.policy },
+  ]);
+  applyPolicy(state, policy);
+  const progress = () => ({ remindersSent: state.remindersSent, level: state.level });
+  const reschedule = () => void (state.deadlines = deadlinesOf(scheduleFor(policy, startMs, progress())));
+  reschedule();
+  await notifyLevel(book, policy, 1);
+
+  while (state.status === 'pending') {
+    reschedule();
+    const next = nextEvent(policy, startMs, progress());
+    const wait = next.at - Date.now();
+    const summary = `${eventLabel(next)} at ${timeLabel(next.at, Date.now())}`;
+    if (wait > 0 && (await condition(() => state.status !== 'pending', wait, { summary }))) break;
+    switch (next.kind) {
+      case 'reminder':
+        state.remindersSent = next.reminder;
+        await remindUndecided(book, next.reminder);
+        break;
+      case 'escalation':
+        await notifyLevel(book, policy, next.level);
+        break;
+      case 'deadline':
+        concludeAtDeadline(state, policy.onDeadline, new Date());
+        break;
+    }
+  }
+  visibility.sync();
+  return finish(book, input.callbackUrl);
+}
+
+/** Resolves one level's approvers, makes them eligible and sends them cards (round = level). */
+async function notifyLevel(book: ApprovalBook, policy: ApprovalPolicy, level: number): Promise<void> {
+  const { state } = book;
+  const spec = policy.levels[level - 1];
+  if (!spec) return;
+  let resolved: ResolveRecipientsResult = { recipients: [], unreachable: [] };
+  try {
+    resolved = await orchestration.resolveRecipients.executeWithOptions(
+      { summary: `resolve level ${level} approvers` },
+      [{ tenant: state.tenant, level, spec, requesterId: state.requester.userId }],
+    );
+  } catch (err) {
+    // Nobody to ask at this level: recorded, and the approval still escalates or reaches its deadline.
+    const { code, message } = failureInfo(err);
+    state.unreachable.push({ userId: '*', reason: `level ${level} approvers not resolved (${code}: ${message})` });
+  }
+  book.ready = true;
+  if (state.status !== 'pending') return;
+  state.level = level;
+  state.unreachable.push(...resolved.unreachable);
+  const added = addRecipients(
+    state,
+    resolved.recipients.map((r) => ({ ...r, level })),
+  );
+  await sendCards(book, cardTargets(added), level);
+}
+
+/** Shows the outcome on the cards, tells the ticket system, and returns once every handler has finished. */
+async function finish(book: ApprovalBook, callbackUrl: string | undefined): Promise<ApprovalResult> {
+  const { state } = book;
+  await updateCards(book);
+  if (callbackUrl) {
+    const error = await notifyTicketSystem(callbackUrl, result(book));
+    state.callback = error === undefined ? { status: 'delivered' } : { status: 'failed', error };
+  }
+  await condition(allHandlersFinished);
+  return result(book);
+}
+
+function result(book: ApprovalBook): ApprovalResult {
+  const r = resultOf(book.state);
+  if (!r) throw ApplicationFailure.nonRetryable('the approval ended without an outcome', 'NO_OUTCOME');
+  return r;
+}

@@ -1,0 +1,119 @@
+/**
+ * Records the histories replayed by ticket-approval.replay.test.ts: real runs of the workflow on a real Temporal
+ * dev server (no time skipping, so the policies use seconds), with the stub activities of the workflow tests.
+ *
+ * Run once after an intended workflow change (and commit the JSON):
+ *   node --import tsx test/replay/record-histories.ts
+ * Never regenerate histories to make a failing replay test pass: that failure means in-flight runs would break.
+ */
+import { writeFile } from 'node:fs/promises';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { approvalWorkflowId } from '../../src/domain/approval.js';
+import { CHANNEL_KINDS, channelTaskQueue } from '../../src/domain/channel.js';
+import { ApprovalStatusKey, RequesterKey, TicketIdKey, TicketTypeKey } from '../../src/domain/search-attributes.js';
+import { decide, decisionSignal, state as stateQuery } from '../../src/workflows/definitions.js';
+import type { ticketApproval } from '../../src/workflows/ticket-approval.js';
+import { startDevServer } from '../support/environments.js';
+import { channelStubs, createTestInput, orchestrationStubs, workflowsPath } from '../support/workflow-harness.js';
+
+const OUT = new URL('../fixtures/histories/', import.meta.url);
+const TASK_QUEUE = 'approvals-replay-recording';
+
+type Handle = WorkflowHandle<typeof ticketApproval>;
+
+/** Each scenario starts one approval and drives it to its end; the recorder saves its history as <name>.json. */
+const scenarios: Record<string, { input: ReturnType<typeof createTestInput>; drive: (h: Handle) => Promise<void> }> = {
+  // Reminders, an escalation, the final deadline, card updates and the ticket-system callback.
+  'escalation-reminders-expired': {
+    input: createTestInput(
+      {
+        levels: [
+          { approvers: ['alice'], roles: [], channels: [], afterMs: 0 },
+          { approvers: ['bob'], roles: [], channels: [], afterMs: 1_500 },
+        ],
+        reminders: { everyMs: 1_000, max: 2 },
+        deadlineMs: 3_500,
+        onDeadline: 'expired',
+      },
+      { ticketId: 'REPLAY-1', callbackUrl: 'https://tickets.example/hook' },
+    ),
+    drive: async () => {},
+  },
+  // Quorum: an update decision, a signal decision, a repeated event id and a late click.
+  'quorum-update-and-signal-approved': {
+    input: createTestInput(
+      {
+        mode: 'quorum',
+        quorum: 2,
+        levels: [{ approvers: ['alice', 'bob', 'carol'], roles: [], channels: [], afterMs: 0 }],
+        deadlineMs: 3_600_000,
+      },
+      { ticketId: 'REPLAY-2' },
+    ),
+    drive: async (h) => {
+      await waitForCards(h);
+      await h.executeUpdate(decide, { args: [{ eventId: 'e1', userId: 'alice', decision: 'approve', via: 'feishu' }] });
+      await h.executeUpdate(decide, { args: [{ eventId: 'e1', userId: 'alice', decision: 'approve', via: 'feishu' }] });
+      await h.signal(decisionSignal, { eventId: 'e2', userId: 'carol', decision: 'approve', via: 'lark' });
+      await h.executeUpdate(decide, { args: [{ eventId: 'e3', userId: 'bob', decision: 'reject', via: 'api' }] });
+    },
+  },
+};
+
+async function waitForCards(h: Handle): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const s = await h.query(stateQuery);
+    if (s.deliveries.length > 0 && s.deliveries.every((d) => d.status !== 'pending')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('cards were not sent');
+}
+
+async function record(env: TestWorkflowEnvironment): Promise<void> {
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath });
+  const workers = await Promise.all([
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: TASK_QUEUE,
+      workflowBundle,
+      activities: orchestrationStubs,
+    }),
+    ...CHANNEL_KINDS.map((kind) =>
+      Worker.create({ connection: env.nativeConnection, taskQueue: channelTaskQueue(kind), activities: channelStubs }),
+    ),
+  ]);
+  const running = workers.map((w) => w.run());
+  try {
+    for (const [name, { input, drive }] of Object.entries(scenarios)) {
+      const handle = await env.client.workflow.start<typeof ticketApproval>('ticketApproval', {
+        workflowId: approvalWorkflowId(input.tenant, input.ticketId),
+        taskQueue: TASK_QUEUE,
+        args: [input],
+        typedSearchAttributes: [
+          { key: TicketIdKey, value: input.ticketId },
+          { key: TicketTypeKey, value: input.ticketType },
+          { key: RequesterKey, value: input.requester.userId },
+          { key: ApprovalStatusKey, value: 'pending' },
+        ],
+      });
+      await drive(handle);
+      const result = await handle.result();
+      const history = await handle.fetchHistory();
+      await writeFile(new URL(`${name}.json`, OUT), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
+      console.log(`${name}: ${result.status}, ${history.events?.length ?? 0} events`);
+    }
+  } finally {
+    for (const w of workers) w.shutdown();
+    await Promise.all(running);
+  }
+}
+
+const env = await startDevServer();
+try {
+  await record(env);
+} finally {
+  await env.teardown();
+}
