@@ -31,7 +31,8 @@ const ChannelsFile = z.array(
 async function loadChannelsFile(path: string): Promise<StoredChannel[]> {
   const parsed = ChannelsFile.safeParse(JSON.parse(await readFile(path, 'utf8')));
   // Name the bad fields only: the file holds secrets, so values are never echoed.
-  if (!parsed.success) throw new Error(`${path} is invalid: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+  if (!parsed.success)
+    throw new Error(`${path} is invalid: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
   return parsed.data.map((c) => ({ ...c, version: 'file-1' }));
 }
 
