@@ -6,12 +6,15 @@ import { DROP_CONNECTION, json } from './core/http.js';
 import type { PlatformRoute, SimRequest, SimResponse } from './core/route.js';
 import type { SimPlatform } from './core/types.js';
 import { createFeishuRoutes } from './feishu/index.js';
+import { createSimUi, type DemoConfig, type SimUi } from './ui/index.js';
 
 export interface SimServerOptions extends SimCoreOptions {
   port?: number;
   host?: string;
   /** Use an existing core (tests that drive the core directly). */
   core?: SimCore;
+  /** Where the inbox page's "New demo ticket" starts approvals (also settable with `PUT /_sim/demo`). */
+  demo?: DemoConfig;
 }
 
 export interface SimServer {
@@ -55,9 +58,10 @@ async function dingtalkMounts(core: SimCore): Promise<Mount[]> {
   return mounts;
 }
 
-async function buildMounts(core: SimCore): Promise<Mount[]> {
+async function buildMounts(core: SimCore, ui: SimUi): Promise<Mount[]> {
   const mounts: Mount[] = [
     { prefix: '/_sim', platform: 'control', route: createControlRoute(core) },
+    ...ui.mounts.map((m): Mount => ({ ...m, platform: 'control' })),
     { prefix: '/feishu', platform: 'feishu', route: createFeishuRoutes(core, 'feishu') },
     { prefix: '/lark', platform: 'lark', route: createFeishuRoutes(core, 'lark') },
     ...(await dingtalkMounts(core)),
@@ -126,8 +130,10 @@ async function handle(core: SimCore, mounts: Mount[], req: IncomingMessage, res:
 /** Start the simulator on `port` (0 = any free port). */
 export async function startSimServer(options: SimServerOptions = {}): Promise<SimServer> {
   const core = options.core ?? new SimCore(options);
-  const mounts = await buildMounts(core);
+  const ui = createSimUi(core.inbox, options.demo);
+  const mounts = await buildMounts(core, ui);
   const server = createServer((req, res) => {
+    if (ui.events.serve(req, res)) return;
     handle(core, mounts, req, res).catch((err: unknown) => {
       console.error('sim: request failed', err);
       if (!res.headersSent) send(res, json(500, { error: 'simulator internal error' }));
@@ -142,6 +148,7 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     port,
     core,
     close: async () => {
+      ui.events.close();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       await core.close();
