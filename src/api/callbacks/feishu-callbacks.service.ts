@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { z } from 'zod';
+import { parseFeishuConfig } from '../../channels/feishu/feishu.config.js';
+import type { FeishuButtonValue } from '../../channels/feishu/feishu.card.js';
+import type { FeishuKind } from '../../channels/feishu/feishu.config.js';
+import type { ChannelConfigSource } from '../../channels/registry.js';
+import { DecisionKind } from '../../domain/approval.js';
+import { ApiError } from '../common/api-error.js';
+import { header, rawBodyOf, verifiedOrLogged } from './callback-request.js';
+import type { CallbackRequest } from './callback-request.js';
+import { CALLBACK_CLOCK, CHANNEL_CONFIG_SOURCE } from './callbacks.tokens.js';
+import type { CallbackClock } from './callbacks.tokens.js';
+import { platformEventId } from './card-click.js';
+import { CardClicksService } from './card-clicks.service.js';
+import { enabledChannelConfig } from './channel-config.js';
+import { readFeishuCallback } from './feishu-callback.js';
+import { feishuAnswer } from './platform-answers.js';
+
+/** Feishu waits 3 s for the answer, then shows the clicker an error (200341): keep half a second in hand. */
+export const FEISHU_ANSWER_BUDGET_MS = 2_500;
+
+/** What our buttons carry (src/channels/feishu/feishu.card.ts `FeishuButtonValue`). */
+const ButtonValue = z.object({
+  t: z.string().min(1).max(64),
+  tn: z.string().min(1).max(63),
+  a: DecisionKind,
+  n: z.string().min(1).max(64),
+}) satisfies z.ZodType<FeishuButtonValue>;
+
+/** POST /callbacks/feishu and /callbacks/lark: verify, then the url_verification challenge or a card click. */
+@Injectable()
+export class FeishuCallbacksService {
+  private readonly logger = new Logger('CardCallbacks');
+
+  constructor(
+    @Inject(CHANNEL_CONFIG_SOURCE) private readonly source: ChannelConfigSource,
+    @Inject(CALLBACK_CLOCK) private readonly now: CallbackClock,
+    @Inject(CardClicksService) private readonly clicks: CardClicksService,
+  ) {}
+
+  async handle(kind: FeishuKind, req: CallbackRequest): Promise<Record<string, unknown>> {
+    const config = await enabledChannelConfig(this.source, kind, (raw) => parseFeishuConfig(kind, raw));
+    const headers = {
+      timestamp: header(req, 'x-lark-request-timestamp'),
+      nonce: header(req, 'x-lark-request-nonce'),
+      signature: header(req, 'x-lark-signature'),
+    };
+    const raw = rawBodyOf(req);
+    const callback = verifiedOrLogged(this.logger, kind, () => readFeishuCallback(raw, headers, config, this.now()));
+    if (callback.type === 'challenge') return { challenge: callback.challenge };
+    if (callback.type === 'ignored') return {};
+    const value = ButtonValue.safeParse(callback.value);
+    if (!value.success) throw new ApiError('BAD_REQUEST', 'The button value is not an approval action');
+    const { t: ticketId, tn: tenant, a: action, n: nonce } = value.data;
+    const eventId = platformEventId(kind, callback.eventId);
+    const click = { kind, eventId, platformUserId: callback.openId, tenant, ticketId, action, nonce };
+    const answer = await this.clicks.handle(click, FEISHU_ANSWER_BUDGET_MS);
+    const options = config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {};
+    return feishuAnswer(answer, callback.legacy, options);
+  }
+}

@@ -1,0 +1,38 @@
+import { cardParamMap } from '../../channels/dingtalk/dingtalk.card.js';
+import type { DingtalkCardOptions } from '../../channels/dingtalk/dingtalk.card.js';
+import { renderFeishuCard } from '../../channels/feishu/feishu.card.js';
+import type { FeishuCardOptions } from '../../channels/feishu/feishu.card.js';
+import type { ClickAnswer } from './card-click.js';
+
+/**
+ * Feishu / Lark: a toast, plus the clicker's card in its new state. card.action.trigger answers
+ * `{toast, card: {type: 'raw', data}}`; the legacy callback wants the card itself at the top level (reference §5b–c).
+ */
+export function feishuAnswer(
+  answer: ClickAnswer,
+  legacy: boolean,
+  options: FeishuCardOptions,
+): Record<string, unknown> {
+  const toast = { type: answer.tone, content: answer.message, i18n: { en_us: answer.message } };
+  if (!answer.card) return { toast };
+  const card = renderFeishuCard(answer.card, options);
+  return legacy ? { ...card, toast } : { toast, card: { type: 'raw', data: card } };
+}
+
+// The template's outcome variables; the rest of the card (fields, links) stays as the workflow rendered it.
+const OUTCOME_KEYS = ['status', 'statusText', 'showActions'] as const;
+
+/**
+ * DingTalk: card data merged by key into the clicker's view (the answer only refreshes the clicker's card, reference
+ * §3a). DingTalk has no toast for HTTP callbacks, so the message goes into the status line when there is no card.
+ */
+export function dingtalkAnswer(answer: ClickAnswer, options: DingtalkCardOptions): Record<string, unknown> {
+  let params: Record<string, string>;
+  if (answer.card) {
+    const full = cardParamMap(answer.card, options);
+    params = Object.fromEntries(OUTCOME_KEYS.map((k) => [k, full[k] ?? '']));
+  } else {
+    params = { statusText: answer.message, ...(answer.hideActions ? { showActions: 'false' } : {}) };
+  }
+  return { cardData: { cardParamMap: params }, cardUpdateOptions: { updateCardDataByKey: true } };
+}

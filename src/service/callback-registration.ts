@@ -1,0 +1,78 @@
+import { request, type Dispatcher } from 'undici';
+import { createDingtalkProvider } from '../channels/dingtalk/index.js';
+import type { ChannelConfigSource } from '../channels/registry.js';
+import { CHANNEL_KINDS, type ChannelKind } from '../domain/channel.js';
+
+/** The path of each platform's card callback on the API: what to paste into the platform's console. */
+export function callbackPath(kind: ChannelKind): string {
+  return `/callbacks/${kind}`;
+}
+
+export interface CallbackRegistration {
+  kind: ChannelKind;
+  url: string;
+  status: 'registered' | 'skipped' | 'failed';
+  /** Why it was skipped or failed (never a secret). */
+  note?: string;
+}
+
+export interface RegisterCallbacksInput {
+  channelSource: ChannelConfigSource;
+  /** Public base URL of the API (PUBLIC_BASE_URL): the platforms POST clicks to `<base>/callbacks/<kind>`. */
+  callbackBaseUrl: string;
+  /** Sandbox mode: Feishu / Lark apps live in the simulator, whose control API stands in for their console. */
+  simulatorUrl?: string;
+  dispatcher: Dispatcher;
+}
+
+/**
+ * Points every enabled channel's card callbacks at the API. DingTalk has an API for it (`card/callbacks/register`
+ * with the callback route key and API secret), called for real on every start (it is idempotent). Feishu and Lark
+ * have none: a developer pastes the URL into the console; in sandbox mode we do the same on the simulator's
+ * control API. Failures are reported, never thrown: the API keeps serving either way.
+ */
+export async function registerCallbackUrls(input: RegisterCallbacksInput): Promise<CallbackRegistration[]> {
+  const base = input.callbackBaseUrl.replace(/\/+$/, '');
+  return Promise.all(
+    CHANNEL_KINDS.map(async (kind): Promise<CallbackRegistration> => {
+      const url = `${base}${callbackPath(kind)}`;
+      try {
+        const note = await registerOne(input, kind, url);
+        return note === undefined ? { kind, url, status: 'registered' } : { kind, url, status: 'skipped', note };
+      } catch (err) {
+        // Provider errors carry codes and messages, never credentials.
+        return { kind, url, status: 'failed', note: err instanceof Error ? err.message : String(err) };
+      }
+    }),
+  );
+}
+
+/** Registers one kind; returns why it was skipped, or undefined once registered. */
+async function registerOne(input: RegisterCallbacksInput, kind: ChannelKind, url: string): Promise<string | undefined> {
+  const stored = await input.channelSource.load(kind);
+  if (!stored?.enabled) return 'channel not enabled';
+  if (kind === 'dingtalk' || kind === 'dingtalk-exclusive') {
+    const provider = createDingtalkProvider(kind, stored.config, input.dispatcher);
+    await provider.registerCallback({ callbackUrl: url, signal: AbortSignal.timeout(10_000) });
+    return undefined;
+  }
+  if (!input.simulatorUrl) return `paste ${url} into the ${kind} developer console (事件与回调 > 回调配置)`;
+  const appId = (stored.config as { appId?: unknown }).appId;
+  if (typeof appId !== 'string') return 'no appId in the channel config';
+  await putSimulatorCallbackUrl(input, kind, appId, url);
+  return undefined;
+}
+
+/** Sandbox only: what a developer does in the Feishu / Lark console, done on the simulator's control API. */
+async function putSimulatorCallbackUrl(input: RegisterCallbacksInput, kind: ChannelKind, appId: string, url: string) {
+  const sim = (input.simulatorUrl ?? '').replace(/\/+$/, '');
+  const res = await request(`${sim}/_sim/apps/${kind}/${encodeURIComponent(appId)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ callbackUrl: url }),
+    dispatcher: input.dispatcher,
+    signal: AbortSignal.timeout(10_000),
+  });
+  await res.body.dump();
+  if (res.statusCode !== 200) throw new Error(`the simulator answered HTTP ${res.statusCode}`);
+}
