@@ -19,7 +19,7 @@ export class AuthGuard implements CanActivate {
     @Inject(TokenStore) private readonly tokens: TokenStore,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_METADATA, [
       context.getHandler(),
       context.getClass(),
@@ -30,7 +30,7 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const token = typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined;
     if (!token) throw new ApiError('UNAUTHENTICATED', 'Send a bearer token: "Authorization: Bearer <token>"');
-    const principal = this.tokens.verify(token);
+    const principal = await this.tokens.verify(token);
     if (!principal) throw new ApiError('UNAUTHENTICATED', 'The bearer token is not valid');
 
     if (principal.role !== 'admin' && !access.roles.includes(principal.role)) {

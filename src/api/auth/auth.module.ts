@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { STORE } from '../../db/database.module.js';
+import type { Store } from '../../db/store.js';
 import { AuthGuard } from './auth.guard.js';
 import { TokenStore } from './token-store.js';
 import { TokensController } from './tokens.controller.js';
@@ -18,7 +20,11 @@ export class AuthModule {
       global: true,
       controllers: [TokensController],
       providers: [
-        { provide: TokenStore, useFactory: () => new TokenStore(options.adminToken) },
+        {
+          provide: TokenStore,
+          inject: [STORE],
+          useFactory: (store: Store) => new TokenStore(options.adminToken, store.tokens),
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
       ],
       exports: [TokenStore],

@@ -13,7 +13,7 @@ export class TokensController {
   @Roles()
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
-  create(@Body({ schema: CreateTokenRequest }) body: CreateTokenRequest): CreatedToken {
+  create(@Body({ schema: CreateTokenRequest }) body: CreateTokenRequest): Promise<CreatedToken> {
     return this.tokens.mint(body);
   }
 }

@@ -12,6 +12,7 @@ import {
 import { CreatedToken, CreateTokenRequest } from '../auth/auth.schemas.js';
 import { ErrorResponse } from '../common/api-error.js';
 import { HealthReport } from '../health/health.schemas.js';
+import { adminPaths, adminSchemas } from './admin-openapi.js';
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema: requests as accepted (`input`), answers as sent. */
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
@@ -170,7 +171,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
         'Lark. Every error has the shape `{ "error": { "code", "message", "details"? } }`.',
     },
     security: [{ bearer: [] }],
-    paths,
+    paths: { ...paths, ...adminPaths },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <token>' } },
       schemas: {
@@ -185,13 +186,20 @@ export function buildOpenApiDocument(): OpenAPIObject {
         CreatedToken: jsonSchema(CreatedToken, 'output'),
         HealthReport: jsonSchema(HealthReport, 'output'),
         ErrorResponse: jsonSchema(ErrorResponse, 'output'),
+        ...adminSchemas,
       },
       responses: {
         BadRequest: errorResponse('VALIDATION_FAILED (each bad field in `details`) or MALFORMED_JSON'),
         Unauthorized: errorResponse('UNAUTHENTICATED: no or unknown bearer token'),
         Forbidden: errorResponse('FORBIDDEN (role), NOT_AN_APPROVER, REQUESTER_CANNOT_DECIDE'),
-        NotFound: errorResponse('APPROVAL_NOT_FOUND'),
-        Conflict: errorResponse('ALREADY_VOTED, DECISION_REJECTED, WITHDRAW_REJECTED'),
+        NotFound: errorResponse(
+          'APPROVAL_NOT_FOUND, CHANNEL_NOT_CONFIGURED, USER_NOT_FOUND, RULE_NOT_FOUND, NO_MATCHING_RULE',
+        ),
+        Conflict: errorResponse(
+          'ALREADY_VOTED, DECISION_REJECTED, WITHDRAW_REJECTED, VERSION_CONFLICT (stale rule version), RULE_CONFLICT',
+        ),
+        PreconditionRequired: errorResponse('PRECONDITION_REQUIRED: send If-Match (or `version`) with a rule edit'),
+        Internal: errorResponse('SECRETS_KEY_MISSING (a stored secret needs a key not configured), INTERNAL'),
         Unavailable: errorResponse('TEMPORAL_UNAVAILABLE: retry later'),
       },
     },

@@ -1,0 +1,117 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Agent } from 'undici';
+import { createChannelRegistry, staticChannelSource } from '../../channels/registry.js';
+import type { ChannelRecord } from '../../db/channels.repo.js';
+import { STORE } from '../../db/database.module.js';
+import { cachedResolution } from '../../db/db-ports.js';
+import type { Store } from '../../db/store.js';
+import { CHANNEL_KINDS, type ChannelKind } from '../../domain/channel.js';
+import { ApiError } from '../common/api-error.js';
+import type { HttpResult } from '../common/http-result.js';
+import { storeCall } from '../common/store-errors.js';
+import { describeFailure, fetchAccessToken, sendTestCard } from './channel-check.js';
+import type {
+  ChannelList,
+  ChannelTestRequest,
+  ChannelTestResult,
+  ChannelView,
+  PutChannelRequest,
+  RotateSecretsResult,
+} from './channels.schemas.js';
+
+export const CHANNELS_SETTINGS = Symbol('CHANNELS_SETTINGS');
+export interface ChannelsSettings {
+  /** Public base URL of the API: platforms POST card clicks to `<base>/callbacks/<kind>`. */
+  callbackBaseUrl: string;
+}
+
+// Platform calls of a credentials check are few and short; a stuck platform must not hold the request long.
+const CHECK_TIMEOUT_MS = 10_000;
+
+/** Channel configs over the store: secrets go in sealed and never come out of the API. */
+@Injectable()
+export class ChannelsService {
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    @Inject(CHANNELS_SETTINGS) private readonly settings: ChannelsSettings,
+  ) {}
+
+  async list(): Promise<ChannelList> {
+    const stored = new Map((await this.store.channels.list()).map((c) => [c.kind, c]));
+    return { channels: CHANNEL_KINDS.map((kind) => this.view(kind, stored.get(kind))) };
+  }
+
+  async get(kind: ChannelKind): Promise<ChannelView> {
+    return this.view(kind, await this.store.channels.get(kind));
+  }
+
+  async put(kind: ChannelKind, body: PutChannelRequest): Promise<HttpResult<ChannelView>> {
+    if (body.kind !== kind) {
+      throw new ApiError(
+        'VALIDATION_FAILED',
+        `Invalid request: kind: "${body.kind}" does not match the path (${kind})`,
+        [{ path: 'kind', message: `must be "${kind}", as in the path` }],
+      );
+    }
+    const { record, created } = await storeCall(() =>
+      this.store.channels.put(kind, body.config as Record<string, unknown>, body.enabled),
+    );
+    return { status: created ? 201 : 200, body: this.view(kind, record) };
+  }
+
+  async setEnabled(kind: ChannelKind, enabled: boolean): Promise<ChannelView> {
+    const record = await storeCall(() => this.store.channels.setEnabled(kind, enabled), 'CHANNEL_NOT_CONFIGURED');
+    return this.view(kind, record);
+  }
+
+  /** Checks the stored credentials (token fetch) and, for a named user, sends them a test card. Works disabled too. */
+  async test(kind: ChannelKind, body: ChannelTestRequest): Promise<ChannelTestResult> {
+    const stored = await storeCall(() => this.store.channels.load(kind));
+    if (!stored) throw new ApiError('CHANNEL_NOT_CONFIGURED', `channel ${kind} is not configured`);
+    const user = body.userId !== undefined ? await this.store.users.get(body.userId) : undefined;
+    if (body.userId !== undefined && !user) throw new ApiError('USER_NOT_FOUND', `no user ${body.userId}`);
+    const dispatcher = new Agent({ headersTimeout: CHECK_TIMEOUT_MS, bodyTimeout: CHECK_TIMEOUT_MS });
+    try {
+      const credentials = await fetchAccessToken(kind, stored.config, dispatcher).then(
+        () => ({ ok: true }),
+        (err: unknown) => ({ ok: false, error: describeFailure(err) }),
+      );
+      const result: ChannelTestResult = { kind, ok: credentials.ok, credentials };
+      if (!user || !credentials.ok) return user ? { ...result, card: { ok: false, userId: user.id } } : result;
+      const registry = createChannelRegistry(staticChannelSource([{ ...stored, enabled: true }]), dispatcher);
+      // The id it resolves is cached like the worker's, so the user's page shows it.
+      const provider = await cachedResolution(registry, this.store.platformIds).get(kind);
+      result.card = await sendTestCard(provider, user, new Date()).then(
+        (sent) => ({ ok: true, userId: user.id, ...sent }),
+        (err: unknown) => ({ ok: false, userId: user.id, error: describeFailure(err) }),
+      );
+      return { ...result, ok: result.card.ok };
+    } finally {
+      await dispatcher.close();
+    }
+  }
+
+  async rotateSecrets(): Promise<RotateSecretsResult> {
+    const resealed = await storeCall(() => this.store.channels.rotateSecrets());
+    return { activeKeyId: this.store.box.activeKeyId, resealed };
+  }
+
+  private view(kind: ChannelKind, record: ChannelRecord | undefined): ChannelView {
+    const callbackUrl = `${this.settings.callbackBaseUrl.replace(/\/+$/, '')}/callbacks/${kind}`;
+    if (!record) {
+      const notice = `not configured: PUT /v1/channels/${kind} with its config; it notifies nobody until then`;
+      return { kind, configured: false, enabled: false, config: {}, secrets: {}, version: 0, callbackUrl, notice };
+    }
+    return {
+      kind,
+      configured: true,
+      enabled: record.enabled,
+      config: record.config,
+      secrets: record.secrets,
+      version: record.version,
+      updatedAt: record.updatedAt.toISOString(),
+      callbackUrl,
+      ...(record.enabled ? {} : { notice: `disabled: notifies nobody until POST /v1/channels/${kind}/enable` }),
+    };
+  }
+}

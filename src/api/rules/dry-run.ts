@@ -1,0 +1,103 @@
+import { ChannelError } from '../../channels/channel-error.js';
+import type { ChannelProviderRegistry } from '../../channels/provider.js';
+import type { ChannelKind } from '../../domain/channel.js';
+import type { ApprovalLevel, ApprovalPolicy } from '../../domain/policy.js';
+import type { User } from '../../domain/user.js';
+import type { UserDirectory } from '../../store/ports.js';
+import { requiredApprovals } from '../../workflows/approval-rules.js';
+import type { DryRunResult } from './rules.schemas.js';
+
+export interface DryRunDeps {
+  directory: UserDirectory;
+  channels: ChannelProviderRegistry;
+  /** Look platform ids up (through the cache); false stops at what is stored. */
+  resolve: boolean;
+}
+
+type Level = DryRunResult['levels'][number];
+type Recipient = Level['recipients'][number];
+type Unreachable = Level['unreachable'][number];
+
+/**
+ * What an approval started now would do: who each level asks on which channels, who can't be reached and why, and
+ * when reminders, escalations and the deadline fire. Same rules as the recipients activity, but a platform failure
+ * is reported per user instead of retried.
+ */
+export async function dryRun(
+  deps: DryRunDeps,
+  policy: ApprovalPolicy,
+  requesterId: string,
+  now: number,
+): Promise<Omit<DryRunResult, 'source' | 'ruleVersion'>> {
+  const enabled = await deps.channels.enabledKinds();
+  const at = (afterMs: number) => ({ afterMs, at: new Date(now + afterMs).toISOString() });
+  const levels: Level[] = [];
+  for (const [i, spec] of policy.levels.entries()) {
+    levels.push({ level: i + 1, ...at(spec.afterMs), ...(await resolveLevel(deps, enabled, spec, requesterId)) });
+  }
+  const reminders: DryRunResult['reminders'] = [];
+  for (let n = 1; policy.reminders && n <= policy.reminders.max; n++) {
+    const afterMs = n * policy.reminders.everyMs;
+    if (afterMs >= policy.deadlineMs) break;
+    reminders.push({ reminder: n, ...at(afterMs) });
+  }
+  const asked = levels[0]?.recipients.length ?? 0;
+  return {
+    mode: policy.mode,
+    requiredApprovals: requiredApprovals(policy.mode, policy.quorum, asked),
+    levels,
+    reminders,
+    deadline: { ...at(policy.deadlineMs), outcome: policy.onDeadline },
+  };
+}
+
+async function resolveLevel(
+  deps: DryRunDeps,
+  enabled: ChannelKind[],
+  spec: ApprovalLevel,
+  requesterId: string,
+): Promise<Pick<Level, 'recipients' | 'unreachable'>> {
+  const ids = new Set(spec.approvers);
+  for (const role of spec.roles) for (const member of await deps.directory.membersOf(role)) ids.add(member.id);
+  const recipients: Recipient[] = [];
+  const unreachable: Unreachable[] = [];
+  for (const id of ids) {
+    const user = id === requesterId ? undefined : await deps.directory.get(id);
+    if (!user) {
+      unreachable.push({
+        userId: id,
+        reason: id === requesterId ? 'the requester cannot approve their own ticket' : 'unknown user',
+      });
+      continue;
+    }
+    const wanted = spec.channels.length > 0 ? spec.channels : enabled;
+    if (wanted.length === 0) unreachable.push({ userId: id, reason: 'no channel is enabled' });
+    const channels: Recipient['channels'] = [];
+    for (const kind of wanted) {
+      const reached = await reach(deps, enabled, user, kind);
+      if ('reason' in reached) unreachable.push({ userId: id, kind, reason: reached.reason });
+      else channels.push({ kind, ...reached });
+    }
+    if (channels.length > 0) recipients.push({ userId: id, name: user.name, channels });
+  }
+  return { recipients, unreachable };
+}
+
+async function reach(
+  deps: DryRunDeps,
+  enabled: ChannelKind[],
+  user: User,
+  kind: ChannelKind,
+): Promise<{ platformUserId?: string } | { reason: string }> {
+  if (!enabled.includes(kind)) return { reason: `channel ${kind} is not enabled` };
+  if (user.channels[kind] === false) return { reason: `the user switched ${kind} notifications off` };
+  if (!user.mobile && !user.email) return { reason: 'the user has no mobile or email to look up' };
+  if (!deps.resolve) return {};
+  try {
+    const provider = await deps.channels.get(kind);
+    return { platformUserId: await provider.resolveUser({ mobile: user.mobile, email: user.email }) };
+  } catch (err) {
+    const why = err instanceof ChannelError ? `${err.code}: ${err.message}` : 'the lookup failed';
+    return { reason: `not resolvable on ${kind}: ${why}` };
+  }
+}

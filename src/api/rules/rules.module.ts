@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { RulesController } from './rules.controller.js';
+import { RulesService } from './rules.service.js';
+
+/** /v1/rules (admin, dba): CRUD with versions and optimistic concurrency, and the dry run. */
+@Module({ controllers: [RulesController], providers: [RulesService] })
+export class RulesModule {}

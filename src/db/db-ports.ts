@@ -1,0 +1,64 @@
+import type { ChannelProvider, ChannelProviderRegistry } from '../channels/provider.js';
+import type { ChannelConfigSource } from '../channels/registry.js';
+import { CHANNEL_KINDS, type ChannelKind } from '../domain/channel.js';
+import type { ApprovalPolicy } from '../domain/policy.js';
+import { ruleToPolicy, ruleVersionTag } from '../domain/rule.js';
+import type { PolicySource, UserDirectory } from '../store/ports.js';
+import type { ChannelRepository } from './channels.repo.js';
+import type { RuleRepository } from './rules.repo.js';
+import { contactKey, type PlatformIdRepository, type UserRepository } from './users.repo.js';
+
+/** Policies from stored rules: the current version of the matching rule, tagged so the approval pins it. */
+export function dbPolicySource(rules: RuleRepository): PolicySource {
+  return {
+    async forTicketType(tenant: string, ticketType: string): Promise<ApprovalPolicy | undefined> {
+      const found = await rules.forTicket(tenant, ticketType);
+      return found ? ruleToPolicy(found.rule, ruleVersionTag(found.id, found.version)) : undefined;
+    },
+  };
+}
+
+export function dbUserDirectory(users: UserRepository): UserDirectory {
+  return { get: (id) => users.get(id), membersOf: (role) => users.membersOf(role) };
+}
+
+/** Channel configs loaded (and secrets opened) whenever an activity needs them: nothing secret is kept around. */
+export function dbChannelSource(channels: ChannelRepository): ChannelConfigSource {
+  return {
+    load: (kind) => (CHANNEL_KINDS.includes(kind) ? channels.load(kind) : Promise.resolve(undefined)),
+  };
+}
+
+/** How long a resolved platform id is trusted before it is looked up again (people rarely change accounts). */
+export const PLATFORM_ID_TTL_MS = 24 * 3600_000;
+
+/**
+ * Providers whose user lookups go through the stored cache of resolved platform ids: a fresh entry answers at once,
+ * a stale or missing one is looked up on the platform and stored with the time it was resolved.
+ */
+export function cachedResolution(
+  registry: ChannelProviderRegistry,
+  cache: PlatformIdRepository,
+  options: { ttlMs?: number; now?: () => number } = {},
+): ChannelProviderRegistry {
+  const ttlMs = options.ttlMs ?? PLATFORM_ID_TTL_MS;
+  const now = options.now ?? Date.now;
+  const wrap = (provider: ChannelProvider, kind: ChannelKind): ChannelProvider => ({
+    kind: provider.kind,
+    async resolveUser(contact, signal) {
+      const key = contactKey(contact);
+      const hit = await cache.get(kind, key);
+      if (hit && now() - hit.resolvedAt.getTime() < ttlMs) return hit.platformUserId;
+      const platformUserId = await provider.resolveUser(contact, signal);
+      await cache.put(kind, key, platformUserId, new Date(now()));
+      return platformUserId;
+    },
+    sendCard: (req) => provider.sendCard(req),
+    updateCard: (req) => provider.updateCard(req),
+    remind: (req) => provider.remind(req),
+  });
+  return {
+    get: async (kind) => wrap(await registry.get(kind), kind),
+    enabledKinds: () => registry.enabledKinds(),
+  };
+}

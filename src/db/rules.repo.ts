@@ -1,0 +1,175 @@
+import { randomBytes } from 'node:crypto';
+import { RuleSpec, type Rule } from '../domain/rule.js';
+import type { Database } from './database.js';
+import { inTransaction } from './transaction.js';
+import type { Transaction } from 'kysely';
+import type { DB, RuleRow } from './schema.js';
+import { isUniqueViolation, StoreError } from './store-error.js';
+
+/** One version of a rule, as stored: never changed once written. */
+export interface RuleRecord {
+  id: string;
+  version: number;
+  rule: Rule;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Tx = Transaction<DB>;
+
+function newRuleId(): string {
+  return `rule-${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Notification rules with every version kept. A change writes the next version and moves `current_version`, in one
+ * transaction, only when the caller's expected version is still current (optimistic concurrency).
+ */
+export class RuleRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(rule: Rule, id = newRuleId()): Promise<RuleRecord> {
+    try {
+      return await inTransaction(this.db, async (trx) => {
+        await trx
+          .insertInto('rules')
+          .values({ id, ...matchColumns(rule), current_version: 1 })
+          .execute();
+        return this.writeVersion(trx, id, 1, rule);
+      });
+    } catch (err) {
+      throw duplicate(err, rule, id);
+    }
+  }
+
+  async update(id: string, rule: Rule, expectedVersion: number): Promise<RuleRecord> {
+    try {
+      return await inTransaction(this.db, async (trx) => {
+        const row = await this.lockLive(trx, id);
+        if (row.current_version !== expectedVersion) {
+          throw new StoreError(
+            'VERSION_CONFLICT',
+            `rule ${id} is at version ${row.current_version}, not ${expectedVersion}`,
+          );
+        }
+        const version = row.current_version + 1;
+        await trx
+          .updateTable('rules')
+          .set({ ...matchColumns(rule), current_version: version, updated_at: new Date() })
+          .where('id', '=', id)
+          .execute();
+        return this.writeVersion(trx, id, version, rule);
+      });
+    } catch (err) {
+      throw duplicate(err, rule, id);
+    }
+  }
+
+  /** Retires a rule; its versions stay, so approvals that follow one keep their record. */
+  async delete(id: string, expectedVersion?: number): Promise<void> {
+    await inTransaction(this.db, async (trx) => {
+      const row = await this.lockLive(trx, id);
+      if (expectedVersion !== undefined && row.current_version !== expectedVersion) {
+        throw new StoreError(
+          'VERSION_CONFLICT',
+          `rule ${id} is at version ${row.current_version}, not ${expectedVersion}`,
+        );
+      }
+      await trx.updateTable('rules').set({ deleted_at: new Date() }).where('id', '=', id).execute();
+    });
+  }
+
+  async get(id: string, version?: number): Promise<RuleRecord | undefined> {
+    const row = await this.db.selectFrom('rules').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || (row.deleted_at !== null && version === undefined)) return undefined;
+    return this.versionOf(row, version ?? row.current_version);
+  }
+
+  async list(): Promise<RuleRecord[]> {
+    const rows = await this.db
+      .selectFrom('rules')
+      .innerJoin('rule_versions', (j) =>
+        j.onRef('rule_versions.rule_id', '=', 'rules.id').onRef('rule_versions.version', '=', 'rules.current_version'),
+      )
+      .select([
+        'rules.id',
+        'rules.current_version',
+        'rules.created_at',
+        'rule_versions.body',
+        'rule_versions.created_at as version_at',
+      ])
+      .where('rules.deleted_at', 'is', null)
+      .orderBy('rules.id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      version: r.current_version,
+      rule: RuleSpec.parse(r.body),
+      createdAt: new Date(r.created_at),
+      updatedAt: new Date(r.version_at),
+    }));
+  }
+
+  /** The enabled rule for a ticket type, else the tenant's enabled `*` rule. */
+  async forTicket(tenant: string, ticketType: string, event = 'pending_approval'): Promise<RuleRecord | undefined> {
+    const rows = await this.db
+      .selectFrom('rules')
+      .selectAll()
+      .where('tenant', '=', tenant)
+      .where('event', '=', event)
+      .where('enabled', '=', true)
+      .where('deleted_at', 'is', null)
+      .where('ticket_type', 'in', [ticketType, '*'])
+      .execute();
+    const row = rows.find((r) => r.ticket_type === ticketType) ?? rows.find((r) => r.ticket_type === '*');
+    return row ? this.versionOf(row, row.current_version) : undefined;
+  }
+
+  private async lockLive(trx: Tx, id: string): Promise<RuleRow> {
+    const row = await trx.selectFrom('rules').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row || row.deleted_at !== null) throw new StoreError('NOT_FOUND', `no rule ${id}`);
+    return row;
+  }
+
+  private async writeVersion(trx: Tx, id: string, version: number, rule: Rule): Promise<RuleRecord> {
+    const row = await trx
+      .insertInto('rule_versions')
+      .values({ rule_id: id, version, body: JSON.stringify(rule) })
+      .returning(['created_at'])
+      .executeTakeFirstOrThrow();
+    const at = new Date(row.created_at);
+    const created = await trx.selectFrom('rules').select('created_at').where('id', '=', id).executeTakeFirstOrThrow();
+    return { id, version, rule, createdAt: new Date(created.created_at), updatedAt: at };
+  }
+
+  private async versionOf(row: RuleRow, version: number): Promise<RuleRecord | undefined> {
+    const v = await this.db
+      .selectFrom('rule_versions')
+      .selectAll()
+      .where('rule_id', '=', row.id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!v) return undefined;
+    return {
+      id: row.id,
+      version,
+      rule: RuleSpec.parse(v.body),
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(v.created_at),
+    };
+  }
+}
+
+function matchColumns(rule: Rule) {
+  return { tenant: rule.tenant, ticket_type: rule.match.ticketType, event: rule.match.event, enabled: rule.enabled };
+}
+
+function duplicate(err: unknown, rule: Rule, id: string): unknown {
+  if (!isUniqueViolation(err)) return err;
+  const { ticketType, event } = rule.match;
+  return new StoreError(
+    'DUPLICATE',
+    `rule ${id} or another rule for ${rule.tenant} / ${ticketType} / ${event} already exists`,
+    [{ path: 'match.ticketType', message: 'another rule already matches this tenant, ticket type and event' }],
+  );
+}
