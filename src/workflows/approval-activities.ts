@@ -10,6 +10,7 @@ import type { ChannelKind } from '../domain/channel.js';
 import { CHANNEL_KINDS, channelTaskQueue, NON_RETRYABLE_CHANNEL_ERRORS } from '../domain/channel.js';
 import type { ApprovalResult, Delivery } from '../domain/state.js';
 import type { CardTarget } from './approval-cards.js';
+import { countCardFailed, countCardSent } from './approval-metrics.js';
 import { cardFor, newDelivery, recipientName, reminderIdempotencyKey } from './approval-cards.js';
 import type { ApprovalBook } from './approval-rules.js';
 
@@ -89,9 +90,11 @@ export async function sendCards(book: ApprovalBook, targets: readonly CardTarget
       );
       delivery.status = 'sent';
       delivery.cardRef = cardRef;
+      countCardSent(target.kind);
     } catch (err) {
       delivery.status = 'failed';
       delivery.error = failureInfo(err);
+      countCardFailed(target.kind, delivery.error.code);
     }
   });
   await Promise.allSettled(sends);

@@ -17,6 +17,7 @@ import {
   sendCards,
   updateCards,
 } from './approval-activities.js';
+import { countCompleted, countEscalation } from './approval-metrics.js';
 import type { ApprovalBook } from './approval-rules.js';
 import { addRecipients, applyPolicy, concludeAtDeadline, openBook, resultOf } from './approval-rules.js';
 import { deadlinesOf, eventLabel, nextEvent, scheduleFor } from './approval-schedule.js';
@@ -52,6 +53,7 @@ export async function ticketApproval(input: TicketApprovalInput): Promise<Approv
         await remindUndecided(book, next.reminder);
         break;
       case 'escalation':
+        countEscalation(next.level);
         await notifyLevel(book, policy, next.level);
         break;
       case 'deadline':
@@ -60,6 +62,7 @@ export async function ticketApproval(input: TicketApprovalInput): Promise<Approv
     }
   }
   visibility.sync();
+  countCompleted(state.status);
   return finish(book, input.callbackUrl);
 }
 

@@ -1,0 +1,42 @@
+import type { ChannelKind } from '../domain/channel.js';
+
+/**
+ * What a platform API call was for. Monthly quotas bill some of these and not others (DingTalk's token and
+ * getbymobile, Feishu / Lark auth and contacts are free), so usage is counted per kind.
+ */
+export const PLATFORM_API_KINDS = ['token', 'lookup', 'send', 'update', 'reminder', 'callback-registration'] as const;
+export type PlatformApiKind = (typeof PLATFORM_API_KINDS)[number];
+
+/** One HTTP exchange as a platform client saw it; `status` is missing when no answer came (network, timeout). */
+export interface PlatformCall {
+  api: PlatformApiKind;
+  status?: number;
+}
+
+/** A call as its provider reports it: bound to the channel kind and the app that made it. */
+export interface PlatformCallEvent extends PlatformCall {
+  kind: ChannelKind;
+  /** Feishu / Lark `appId`, DingTalk `appKey`: the app whose quota the call counts against. */
+  appId: string;
+  at: Date;
+}
+
+/** Told about every platform call (usage accounting). Must not throw or block: it runs inside the client. */
+export type PlatformCallObserver = (event: PlatformCallEvent) => void;
+
+/** Binds an observer to one app, for its client; observer failures never reach the platform call. */
+export function observerFor(
+  observer: PlatformCallObserver | undefined,
+  kind: ChannelKind,
+  appId: string,
+  now: () => number = Date.now,
+): ((call: PlatformCall) => void) | undefined {
+  if (!observer) return undefined;
+  return (call) => {
+    try {
+      observer({ ...call, kind, appId, at: new Date(now()) });
+    } catch {
+      // Accounting must never break delivery.
+    }
+  };
+}
