@@ -7,8 +7,10 @@ import { loadEnv } from './src/config/env.js';
 import { createWorkers, runWorkers } from './src/plugins/run-workers.js';
 import { createServiceDeps } from './src/service/service-deps.js';
 import { servicePlugins } from './src/service/plugins.js';
+import { installWorkerRuntime } from './src/service/telemetry.js';
 
 const env = loadEnv();
+const log = installWorkerRuntime(env); // JSON logs and the Prometheus endpoint, before anything connects
 const deps = await createServiceDeps(env);
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
 try {
@@ -17,7 +19,7 @@ try {
     namespace: env.TEMPORAL_NAMESPACE,
     plugins: await servicePlugins(deps),
   });
-  console.log(`worker polling ${workers.map((w) => w.options.taskQueue).join(', ')} on ${env.TEMPORAL_ADDRESS}`);
+  log.info(`worker polling ${workers.map((w) => w.options.taskQueue).join(', ')} on ${env.TEMPORAL_ADDRESS}`);
   await runWorkers(workers);
 } finally {
   await connection.close();

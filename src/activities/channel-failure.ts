@@ -17,10 +17,15 @@ export function toActivityFailure(err: unknown): unknown {
   });
 }
 
-export async function translatingChannelErrors<T>(call: () => Promise<T>): Promise<T> {
+/** Runs a platform call; a failure is shown to `observe` (metrics) and rethrown as the failure Temporal acts on. */
+export async function translatingChannelErrors<T>(
+  call: () => Promise<T>,
+  observe?: (err: unknown) => void,
+): Promise<T> {
   try {
     return await call();
   } catch (err) {
+    observe?.(err);
     throw toActivityFailure(err);
   }
 }

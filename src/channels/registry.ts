@@ -1,20 +1,26 @@
 import type { Dispatcher } from 'undici';
 import type { ChannelKind } from '../domain/channel.js';
 import { CHANNEL_KINDS } from '../domain/channel.js';
+import type { PlatformCallObserver } from './call-observer.js';
 import { ChannelError } from './channel-error.js';
 import { createDingtalkProvider } from './dingtalk/index.js';
 import { createFeishuProvider } from './feishu/index.js';
 import type { ChannelProvider, ChannelProviderRegistry } from './provider.js';
 
-type ProviderFactory = (config: unknown, dispatcher: Dispatcher) => ChannelProvider;
+type ProviderFactory = (config: unknown, dispatcher: Dispatcher, options: ChannelRegistryOptions) => ChannelProvider;
 
 /** The one place that knows every platform; exhaustive, so a new ChannelKind fails to compile until added. */
 const PROVIDER_FACTORIES = {
-  dingtalk: (config, dispatcher) => createDingtalkProvider('dingtalk', config, dispatcher),
-  'dingtalk-exclusive': (config, dispatcher) => createDingtalkProvider('dingtalk-exclusive', config, dispatcher),
-  feishu: (config, dispatcher) => createFeishuProvider('feishu', config, dispatcher),
-  lark: (config, dispatcher) => createFeishuProvider('lark', config, dispatcher),
+  dingtalk: (config, dispatcher, o) => createDingtalkProvider('dingtalk', config, dispatcher, o),
+  'dingtalk-exclusive': (config, dispatcher, o) => createDingtalkProvider('dingtalk-exclusive', config, dispatcher, o),
+  feishu: (config, dispatcher, o) => createFeishuProvider('feishu', config, dispatcher, o),
+  lark: (config, dispatcher, o) => createFeishuProvider('lark', config, dispatcher, o),
 } satisfies Record<ChannelKind, ProviderFactory>;
+
+export interface ChannelRegistryOptions {
+  /** Told about every platform call the providers make (usage accounting against monthly quotas). */
+  onCall?: PlatformCallObserver;
+}
 
 /** A channel's stored settings; `version` changes whenever the config does, so providers are rebuilt. */
 export interface StoredChannel {
@@ -34,7 +40,11 @@ export interface ChannelConfigSource {
  * Builds providers from configs loaded by reference and keeps one per kind until its config version changes,
  * so tokens and user-id caches survive between activities.
  */
-export function createChannelRegistry(source: ChannelConfigSource, dispatcher: Dispatcher): ChannelProviderRegistry {
+export function createChannelRegistry(
+  source: ChannelConfigSource,
+  dispatcher: Dispatcher,
+  options: ChannelRegistryOptions = {},
+): ChannelProviderRegistry {
   const cache = new Map<ChannelKind, { version: string; provider: ChannelProvider }>();
   return {
     async get(kind) {
@@ -42,7 +52,7 @@ export function createChannelRegistry(source: ChannelConfigSource, dispatcher: D
       if (!stored?.enabled) throw new ChannelError('CHANNEL_DISABLED', `channel ${kind} is not enabled`);
       const cached = cache.get(kind);
       if (cached?.version === stored.version) return cached.provider;
-      const provider = PROVIDER_FACTORIES[kind](stored.config, dispatcher);
+      const provider = PROVIDER_FACTORIES[kind](stored.config, dispatcher, options);
       cache.set(kind, { version: stored.version, provider });
       return provider;
     },

@@ -330,7 +330,19 @@ void describe('docs', () => {
       '/v1/approvals/{ticketId}',
       '/v1/approvals/{ticketId}/decisions',
       '/v1/approvals/{ticketId}/withdraw',
+      '/v1/channels',
+      '/v1/channels/{kind}',
+      '/v1/channels/{kind}/disable',
+      '/v1/channels/{kind}/enable',
+      '/v1/channels/{kind}/test',
+      '/v1/rules',
+      '/v1/rules/dry-run',
+      '/v1/rules/{id}',
+      '/v1/rules/{id}/versions/{version}',
+      '/v1/secrets/rotate',
       '/v1/tokens',
+      '/v1/users',
+      '/v1/users/{id}',
     ]);
     assert.ok(doc.paths['/v1/approvals']?.post?.responses['201']);
     assert.equal(doc.components.securitySchemes.bearer?.scheme, 'bearer');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -49,7 +50,12 @@ export async function startApi(
   overrides: Partial<Omit<CreateApiOptions, 'env' | 'temporalClient'>> = {},
 ): Promise<ApiHarness> {
   const app = await createApi({
-    env: loadEnv({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, TEMPORAL_NAMESPACE: env.namespace ?? 'default' }),
+    env: loadEnv({
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+      TEMPORAL_NAMESPACE: env.namespace ?? 'default',
+      // Tokens live in the database: a throw-away one per app.
+      DATABASE_URL: `memory://api-${randomUUID()}`,
+    }),
     temporalClient: env.client,
     logger: ['error'],
     ...overrides,

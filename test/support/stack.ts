@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { request, type Dispatcher } from 'undici';
@@ -53,6 +54,8 @@ export async function startStack(envOverrides: Record<string, string> = {}): Pro
     SIMULATOR_URL: sim.url,
     PUBLIC_BASE_URL: 'http://console.example.test',
     LOG_LEVEL: 'silent',
+    // A database of its own (seeded from the sandbox defaults); pass DATABASE_URL to use another.
+    DATABASE_URL: `memory://stack-${randomBytes(6).toString('hex')}`,
     ...envOverrides,
   });
   const deps = await createServiceDeps(env);
@@ -62,7 +65,15 @@ export async function startStack(envOverrides: Record<string, string> = {}): Pro
     plugins: await servicePlugins(deps),
   });
   const runs = workers.map((w) => w.run());
-  const api = await createApi({ env, temporalClient: temporal.client, logger: false });
+  // With the payload codec on, the API's client encrypts what it starts, like the one it would build itself.
+  const temporalClient = deps.dataConverter
+    ? new Client({
+        connection: temporal.connection,
+        namespace: temporal.namespace ?? 'default',
+        dataConverter: deps.dataConverter,
+      })
+    : temporal.client;
+  const api = await createApi({ env, temporalClient, logger: false });
   await api.listen(0, '127.0.0.1');
   const apiUrl = (await api.getUrl()).replace('[::1]', '127.0.0.1');
 
@@ -96,6 +107,8 @@ export async function startStack(envOverrides: Record<string, string> = {}): Pro
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await Promise.allSettled(runs);
       await deps.dispatcher.close();
+      await deps.usage?.flush();
+      await deps.store?.release();
       await sim.close();
       await temporal.teardown();
     },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -11,6 +11,7 @@ import { approvalWorkflowId } from '../../domain/approval.js';
 import { stableHash } from '../../domain/ids.js';
 import type { DecisionBody, DecisionRequest, StartApprovalRequest, WithdrawBody } from '../../domain/approval.js';
 import type { ApprovalState } from '../../domain/state.js';
+import { ApiMetrics } from '../../metrics/api-metrics.js';
 import { decide, decisionSignal, state, withdraw } from '../../workflows/definitions.js';
 import type { WithdrawRequest } from '../../workflows/definitions.js';
 import { ApiError } from '../common/api-error.js';
@@ -44,12 +45,22 @@ import type {
 
 type ApprovalHandle = WorkflowHandle<TicketApprovalWorkflow>;
 
+/**
+ * Absolute times (ms since epoch) bounding one decision: the `decide` update waits until `update`; the durable
+ * signal and any follow-up reads must finish by `answer` (default: the usual per-call bound).
+ */
+export interface DecisionDeadlines {
+  update: number;
+  answer?: number;
+}
+
 /** Approvals over Temporal: one `ticketApproval` run per (tenant, ticket), found again by its workflow id. */
 @Injectable()
 export class ApprovalsService {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Optional() @Inject(ApiMetrics) private readonly metrics?: ApiMetrics,
   ) {}
 
   /** 201 with a new run, or 200 with the run this ticket already has (a retried or repeated request). */
@@ -57,11 +68,13 @@ export class ApprovalsService {
     const ref = refOf(request.tenant, request.ticketId);
     try {
       const handle = await this.rpc(() => this.client.workflow.start(TICKET_APPROVAL_WORKFLOW, startOptions(request)));
+      this.metrics?.approvalStarted(true);
       return { status: 201, body: this.started(ref, handle.firstExecutionRunId, 'pending') };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     const existing = await this.describe(ref);
+    this.metrics?.approvalStarted(false);
     return { status: 200, body: this.started(ref, existing.runId, await this.statusOf(existing)) };
   }
 
@@ -80,7 +93,6 @@ export class ApprovalsService {
     body: DecisionBody,
     principal: Principal,
   ): Promise<HttpResult<DecideResponse>> {
-    const ref = refOf(tenant, ticketId);
     const request: DecisionRequest = {
       eventId: decisionEventId(principal.userId, body.eventId),
       userId: principal.userId,
@@ -88,18 +100,58 @@ export class ApprovalsService {
       ...(body.comment !== undefined ? { comment: body.comment } : {}),
       via: 'api',
     };
+    return this.submitDecision(tenant, ticketId, request);
+  }
+
+  /**
+   * One decision whose decider is already established (a bearer token, or a verified card callback): the `decide`
+   * update until `deadlines.update`, else the durable `decisionSignal` (202 "received"). Throws ApiError when the
+   * workflow refuses it (NOT_AN_APPROVER, ALREADY_VOTED, ...).
+   */
+  async submitDecision(
+    tenant: string,
+    ticketId: string,
+    request: DecisionRequest,
+    deadlines: DecisionDeadlines = { update: Date.now() + this.config.decisionTimeoutMs },
+  ): Promise<HttpResult<DecideResponse>> {
+    const ref = refOf(tenant, ticketId);
     const handle: ApprovalHandle = this.client.workflow.getHandle(ref.workflowId);
     try {
-      const deadline = Date.now() + this.config.decisionTimeoutMs;
       const options = { args: [request] as [DecisionRequest], updateId: request.eventId };
-      const result = await this.client.withDeadline(deadline, () => handle.executeUpdate(decide, options));
-      return { status: 200, body: result };
+      const result = await this.client.withDeadline(deadlines.update, () => handle.executeUpdate(decide, options));
+      return this.counted(request, { status: 200, body: result });
     } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) throw decisionRejected(err);
-      if (err instanceof WorkflowNotFoundError) return { status: 200, body: await this.decidedEarlier(ref) };
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return this.decideLater(ref, handle, request);
+      if (err instanceof WorkflowUpdateFailedError) {
+        this.metrics?.decision(request.via, 'rejected');
+        throw decisionRejected(err);
+      }
+      if (err instanceof WorkflowNotFoundError)
+        return this.counted(request, { status: 200, body: await this.decidedEarlier(ref, deadlines.answer) });
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+        return this.counted(request, await this.decideLater(ref, handle, request, deadlines.answer));
       throw err;
     }
+  }
+
+  /**
+   * Stores a decision durably without waiting for the workflow (no worker answers it now): the `decisionSignal`,
+   * applied through the same code path once a worker runs, 202 "received".
+   */
+  async recordDecision(
+    tenant: string,
+    ticketId: string,
+    request: DecisionRequest,
+    deadline?: number,
+  ): Promise<HttpResult<DecideResponse>> {
+    const ref = refOf(tenant, ticketId);
+    const handle: ApprovalHandle = this.client.workflow.getHandle(ref.workflowId);
+    return this.counted(request, await this.decideLater(ref, handle, request, deadline));
+  }
+
+  /** Decisions by source and outcome (applied, already_decided, received) for the API's metrics. */
+  private counted(request: DecisionRequest, answer: HttpResult<DecideResponse>): HttpResult<DecideResponse> {
+    this.metrics?.decision(request.via, answer.body.outcome);
+    return answer;
   }
 
   /** Withdraws a running approval; on a decided or closed one it changes nothing and returns its state. */
@@ -142,10 +194,10 @@ export class ApprovalsService {
   }
 
   /** The update found no running workflow: an unknown ticket (404), or one whose approval has already ended. */
-  private async decidedEarlier(ref: ApprovalRef): Promise<DecideResponse> {
-    const description = await this.describe(ref);
+  private async decidedEarlier(ref: ApprovalRef, deadline?: number): Promise<DecideResponse> {
+    const description = await this.describe(ref, deadline);
     const handle: ApprovalHandle = this.client.workflow.getHandle(ref.workflowId, description.runId);
-    if (description.status.name === 'COMPLETED') return lateDecision(await this.rpc(() => handle.result()));
+    if (description.status.name === 'COMPLETED') return lateDecision(await this.rpc(() => handle.result(), deadline));
     if (isOpen(description))
       throw new ApiError('DECISION_REJECTED', 'The approval changed run; send the decision again');
     throw new ApiError('DECISION_REJECTED', `The approval ended without an outcome (${description.status.name})`);
@@ -156,19 +208,20 @@ export class ApprovalsService {
     ref: ApprovalRef,
     handle: ApprovalHandle,
     request: DecisionRequest,
+    deadline?: number,
   ): Promise<HttpResult<DecideResponse>> {
     try {
-      await this.rpc(() => handle.signal(decisionSignal, request));
+      await this.rpc(() => handle.signal(decisionSignal, request), deadline);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return { status: 200, body: await this.decidedEarlier(ref) };
+      if (err instanceof WorkflowNotFoundError) return { status: 200, body: await this.decidedEarlier(ref, deadline) };
       throw err;
     }
     return { status: 202, body: { outcome: 'received', status: 'pending', eventId: request.eventId } };
   }
 
-  private async describe(ref: ApprovalRef): Promise<WorkflowExecutionDescription> {
+  private async describe(ref: ApprovalRef, deadline?: number): Promise<WorkflowExecutionDescription> {
     try {
-      return await this.rpc(() => this.client.workflow.getHandle(ref.workflowId).describe());
+      return await this.rpc(() => this.client.workflow.getHandle(ref.workflowId).describe(), deadline);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         throw new ApiError('APPROVAL_NOT_FOUND', `No approval for ticket "${ref.ticketId}" in tenant "${ref.tenant}"`);
@@ -204,8 +257,8 @@ export class ApprovalsService {
   }
 
   /** Every Temporal call of a request is bounded: an unreachable server fails in seconds (503), not minutes. */
-  private rpc<T>(fn: () => Promise<T>): Promise<T> {
-    return this.client.withDeadline(Date.now() + this.config.rpcTimeoutMs, fn);
+  private rpc<T>(fn: () => Promise<T>, deadline = Date.now() + this.config.rpcTimeoutMs): Promise<T> {
+    return this.client.withDeadline(deadline, fn);
   }
 }
 

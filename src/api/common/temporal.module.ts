@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, Module } from '@nestjs/common';
 import type { DynamicModule, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 
 /** The Temporal `Client` every feature injects with `@Inject(TEMPORAL_CLIENT)`. */
 export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
@@ -11,6 +12,8 @@ export interface TemporalModuleOptions {
   namespace: string;
   /** Use this client instead of connecting (tests); the API then leaves closing it to its owner. */
   client?: Client;
+  /** The payload codec's converter, when on: approvals the API starts and reads are encrypted in history. */
+  dataConverter?: DataConverter;
 }
 
 /** Closes the connection the API opened itself, once the HTTP server has stopped taking requests. */
@@ -38,7 +41,12 @@ export class TemporalModule {
           {
             provide: TEMPORAL_CLIENT,
             inject: [TEMPORAL_CONNECTION],
-            useFactory: (connection: Connection) => new Client({ connection, namespace: options.namespace }),
+            useFactory: (connection: Connection) =>
+              new Client({
+                connection,
+                namespace: options.namespace,
+                ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+              }),
           },
           TemporalConnectionCloser,
         ];

@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
+import type { PlatformApiKind, PlatformCall } from '../call-observer.js';
 import { ChannelError } from '../channel-error.js';
 import { OapiEnvelope, httpError, oapiError, transportError } from './dingtalk.errors.js';
 
@@ -11,6 +12,8 @@ export interface DingtalkClientOptions {
   dispatcher: Dispatcher;
   /** Injected clock (ms) so token expiry is testable. */
   now?: () => number;
+  /** Usage accounting: told about every HTTP call this app makes, the token included. */
+  observer?: (call: PlatformCall) => void;
 }
 
 const AccessToken = z.object({ accessToken: z.string().min(1), expireIn: z.number().positive() });
@@ -35,11 +38,22 @@ export class DingtalkClient {
     this.now = opts.now ?? Date.now;
   }
 
-  /** New API (`api.dingtalk.com/v1.0/...`): token in a header, errors as HTTP 4xx/5xx `{code, message}`. */
-  api<T>(method: 'POST' | 'PUT', path: string, body: unknown, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * New API (`api.dingtalk.com/v1.0/...`): token in a header, errors as HTTP 4xx/5xx `{code, message}`. `usage`
+   * names the call for quota accounting when its path alone can't (a reminder is a card update).
+   */
+  api<T>(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+    signal?: AbortSignal,
+    usage?: PlatformApiKind,
+  ): Promise<T> {
     return this.withToken(async (token) => {
       const headers = { 'x-acs-dingtalk-access-token': token };
-      const reply = await this.send(method, `${this.opts.apiBaseUrl}${path}`, path, body, headers, signal);
+      const url = `${this.opts.apiBaseUrl}${path}`;
+      const reply = await this.send(method, url, path, body, headers, signal, usage);
       if (reply.status >= 400) throw httpError(reply.status, reply.body);
       return parse(schema, reply.body, path);
     }, signal);
@@ -103,6 +117,7 @@ export class DingtalkClient {
     body: unknown,
     headers: Record<string, string>,
     signal?: AbortSignal,
+    usage: PlatformApiKind = dingtalkApiKind(what),
   ): Promise<Reply> {
     try {
       const res = await request(url, {
@@ -114,12 +129,30 @@ export class DingtalkClient {
       });
       // Always read the body to the end so the connection returns to the pool.
       const text = await res.body.text();
+      this.opts.observer?.({ api: usage, status: res.statusCode });
       return { status: res.statusCode, body: parseJson(text) };
     } catch (err) {
+      this.opts.observer?.({ api: usage });
       if (signal?.aborted) throw err;
       throw transportError(err, what);
     }
   }
+}
+
+/**
+ * Quota kinds by path: the token and getbymobile are on DingTalk's quota-exempt list, card and callback APIs are
+ * billed. Any other path counts like a send until named here.
+ */
+const DINGTALK_API_KINDS: Record<string, PlatformApiKind> = {
+  '/v1.0/oauth2/accessToken': 'token',
+  '/topapi/v2/user/getbymobile': 'lookup',
+  '/v1.0/card/instances/createAndDeliver': 'send',
+  '/v1.0/card/instances': 'update',
+  '/v1.0/card/callbacks/register': 'callback-registration',
+};
+
+function dingtalkApiKind(path: string): PlatformApiKind {
+  return DINGTALK_API_KINDS[path] ?? 'send';
 }
 
 function parseJson(text: string): unknown {

@@ -22,6 +22,8 @@ const Shared = z.object({
   consoleBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Standard edition: 20 QPS per app and API (reference §6); the channel task queue is limited to this. */
   maxSendsPerSecond: z.number().positive().max(1000).default(20),
+  /** Billed API calls per month the org's plan allows (usage report); default 5,000 (Standard edition). */
+  monthlyQuota: z.number().int().positive().optional(),
 });
 
 export const DingtalkStandardConfig = Shared.extend({

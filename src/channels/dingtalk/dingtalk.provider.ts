@@ -95,7 +95,7 @@ export class DingtalkProvider implements ChannelProvider {
    * reminder against the 5,000-per-month Standard quota and leave a loose message beside the card.
    */
   async remind(req: ReminderRequest): Promise<void> {
-    await this.update(req.cardRef, { reminder: reminderText(req.card, req.reminder) }, req.signal);
+    await this.update(req.cardRef, { reminder: reminderText(req.card, req.reminder) }, req.signal, 'reminder');
   }
 
   /**
@@ -122,9 +122,14 @@ export class DingtalkProvider implements ChannelProvider {
     await this.client.api('POST', path, body(true), Registered, input.signal);
   }
 
-  private async update(outTrackId: string, params: ParamMap, signal?: AbortSignal): Promise<void> {
+  private async update(
+    outTrackId: string,
+    params: ParamMap,
+    signal?: AbortSignal,
+    usage: 'update' | 'reminder' = 'update',
+  ): Promise<void> {
     const body = { outTrackId, cardData: { cardParamMap: params }, cardUpdateOptions: { updateCardDataByKey: true } };
-    const reply = await this.client.api('PUT', '/v1.0/card/instances', body, Success, signal);
+    const reply = await this.client.api('PUT', '/v1.0/card/instances', body, Success, signal, usage);
     if (reply.success === false) throw new ChannelError('TRANSIENT', 'DingTalk card update answered success=false');
   }
 }

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { observerFor, type PlatformCallObserver } from '../call-observer.js';
 import { DingtalkClient } from './dingtalk.client.js';
 import { parseDingtalkConfig, type DingtalkKind } from './dingtalk.config.js';
 import { DingtalkProvider } from './dingtalk.provider.js';
@@ -17,9 +18,11 @@ export function createDingtalkProvider(
   kind: DingtalkKind,
   config: unknown,
   dispatcher: Dispatcher,
-  options: { now?: () => number } = {},
+  options: { now?: () => number; onCall?: PlatformCallObserver } = {},
 ): DingtalkProvider {
   const valid = parseDingtalkConfig(kind, config);
+  // The app key is the app's identity on DingTalk (the client id); its org's quota is what the calls count against.
+  const observer = observerFor(options.onCall, kind, valid.appKey, options.now);
   const client = new DingtalkClient({
     appKey: valid.appKey,
     appSecret: valid.appSecret,
@@ -27,6 +30,7 @@ export function createDingtalkProvider(
     oapiBaseUrl: valid.oapiBaseUrl.replace(/\/+$/, ''),
     dispatcher,
     ...(options.now ? { now: options.now } : {}),
+    ...(observer ? { observer } : {}),
   });
   return new DingtalkProvider(kind, valid, client);
 }

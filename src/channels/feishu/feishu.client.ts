@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Dispatcher } from 'undici';
+import type { PlatformCall } from '../call-observer.js';
 import { ChannelError } from '../channel-error.js';
 import type { ResolvedFeishuConfig } from './feishu.config.js';
 import { feishuError } from './feishu.errors.js';
@@ -27,6 +28,8 @@ export interface FeishuClientOptions {
   config: ResolvedFeishuConfig;
   dispatcher: Dispatcher;
   now?: () => number;
+  /** Usage accounting: told about every HTTP call this app makes, the token included. */
+  observer?: (call: PlatformCall) => void;
 }
 
 /**
@@ -46,6 +49,7 @@ export class FeishuClient {
       dispatcher,
       timeoutMs: config.requestTimeoutMs,
       now: options.now ?? Date.now,
+      ...(options.observer ? { observer: options.observer } : {}),
     });
   }
 
@@ -61,7 +65,7 @@ export class FeishuClient {
   }
 
   private async once<T>(call: FeishuCall<T>, token: string): Promise<T> {
-    const { config, dispatcher, platform } = this.options;
+    const { config, dispatcher, platform, observer } = this.options;
     const answer = await httpJson(dispatcher, platform, call.api, {
       method: call.method,
       url: `${config.baseUrl}${call.path}`,
@@ -69,6 +73,7 @@ export class FeishuClient {
       body: call.body,
       timeoutMs: config.requestTimeoutMs,
       ...(call.signal ? { signal: call.signal } : {}),
+      ...(observer ? { observer } : {}),
     });
     return this.interpret(call, answer);
   }

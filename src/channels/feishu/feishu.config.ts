@@ -22,6 +22,8 @@ export const FeishuConfig = z.object({
   consoleBaseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** im/v1/messages tier is 1000/min & 50/s; 1000/min binds first, hence ~16/s sustained. */
   maxSendsPerSecond: z.number().positive().max(50).default(16),
+  /** Billed API calls per month the app's plan allows (usage report); default 10,000 (free editions). */
+  monthlyQuota: z.number().int().positive().optional(),
   /** Per HTTP call; Temporal's activity timeout bounds the whole attempt. */
   requestTimeoutMs: z.number().int().positive().default(10_000),
   /** How long a resolved contact → open_id mapping is reused. */

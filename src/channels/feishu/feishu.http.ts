@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import type { PlatformApiKind, PlatformCall } from '../call-observer.js';
 import { ChannelError } from '../channel-error.js';
 
 export interface HttpCall {
@@ -8,6 +9,8 @@ export interface HttpCall {
   body?: unknown;
   signal?: AbortSignal;
   timeoutMs: number;
+  /** Told about the exchange once it is over (usage accounting); never affects the call. */
+  observer?: (call: PlatformCall) => void;
 }
 
 export interface HttpAnswer {
@@ -39,12 +42,30 @@ export async function httpJson(
       ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
     });
     const text = await res.body.text();
+    call.observer?.({ api: feishuApiKind(api), status: res.statusCode });
     return { status: res.statusCode, headers: res.headers, json: parseJson(text) };
   } catch (err) {
+    call.observer?.({ api: feishuApiKind(api) });
     if (call.signal?.aborted) throw call.signal.reason ?? err;
     const reason = timeout.aborted ? `timed out after ${call.timeoutMs} ms` : describe(err);
     throw new ChannelError('TRANSIENT', `${platform} ${api} failed: ${reason}`);
   }
+}
+
+/**
+ * Our call names as quota kinds: the token (auth) and contact lookups are not billed; every IM call is. Any other
+ * call added later counts like a send until named here.
+ */
+const FEISHU_API_KINDS: Record<string, PlatformApiKind> = {
+  token: 'token',
+  resolve_user: 'lookup',
+  send: 'send',
+  update: 'update',
+  reply: 'reminder',
+};
+
+function feishuApiKind(api: string): PlatformApiKind {
+  return FEISHU_API_KINDS[api] ?? 'send';
 }
 
 function parseJson(text: string): unknown {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Dispatcher } from 'undici';
 import type { ChannelProvider, ReminderRequest, SendCardRequest, UpdateCardRequest } from '../provider.js';
+import { observerFor, type PlatformCallObserver } from '../call-observer.js';
 import { ChannelError } from '../channel-error.js';
 import { renderFeishuCard, renderReminderText } from './feishu.card.js';
 import { FeishuClient } from './feishu.client.js';
@@ -22,6 +23,8 @@ export function feishuUuid(idempotencyKey: string): string {
 
 export interface FeishuProviderOptions {
   now?: () => number;
+  /** Usage accounting: told about every platform call this app makes. */
+  onCall?: PlatformCallObserver;
 }
 
 /** ChannelProvider for Feishu and Lark: same API and cards, different base URL and credentials. */
@@ -39,7 +42,14 @@ export class FeishuProvider implements ChannelProvider {
   ) {
     this.label = kind === 'lark' ? 'Lark' : 'Feishu';
     this.now = options.now ?? Date.now;
-    this.client = new FeishuClient({ platform: this.label, config, dispatcher, now: this.now });
+    const observer = observerFor(options.onCall, kind, config.appId, this.now);
+    this.client = new FeishuClient({
+      platform: this.label,
+      config,
+      dispatcher,
+      now: this.now,
+      ...(observer ? { observer } : {}),
+    });
   }
 
   async resolveUser(contact: { mobile?: string; email?: string }, signal?: AbortSignal): Promise<string> {

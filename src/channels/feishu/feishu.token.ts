@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Dispatcher } from 'undici';
+import type { PlatformCall } from '../call-observer.js';
 import { feishuError } from './feishu.errors.js';
 import { header, httpJson } from './feishu.http.js';
 
@@ -19,6 +20,8 @@ export interface TokenSourceOptions {
   dispatcher: Dispatcher;
   timeoutMs: number;
   now: () => number;
+  /** Usage accounting: told about every token request. */
+  observer?: (call: PlatformCall) => void;
 }
 
 /** Refresh this long before expiry (the official SDK uses 3 min; we take 5 to absorb clock skew and slow calls). */
@@ -47,12 +50,13 @@ export class TenantTokenSource {
   }
 
   private async fetch(): Promise<string> {
-    const { platform, baseUrl, appId, appSecret, dispatcher, timeoutMs, now } = this.options;
+    const { platform, baseUrl, appId, appSecret, dispatcher, timeoutMs, now, observer } = this.options;
     const answer = await httpJson(dispatcher, platform, 'token', {
       method: 'POST',
       url: `${baseUrl}/open-apis/auth/v3/tenant_access_token/internal`,
       body: { app_id: appId, app_secret: appSecret },
       timeoutMs,
+      ...(observer ? { observer } : {}),
     });
     const parsed = TokenAnswer.safeParse(answer.json);
     const ok = parsed.success && parsed.data.code === 0 && parsed.data.tenant_access_token && parsed.data.expire;
