@@ -18,6 +18,20 @@ export {
 export { feishuPlugin, larkPlugin, type FeishuPluginOptions } from './channels/feishu/feishu.plugin.js';
 export type { OrchestrationDeps } from './activities/orchestration.activities.js';
 
+// Operations: payload encryption for workflow history, and platform calls counted against monthly quotas.
+export { AesGcmPayloadCodec, PayloadDecryptionError, type CodecKey } from './codec/aes-gcm-codec.js';
+export {
+  PLATFORM_API_KINDS,
+  type PlatformApiKind,
+  type PlatformCallEvent,
+  type PlatformCallObserver,
+} from './channels/call-observer.js';
+export { DEFAULT_MONTHLY_QUOTA, isBilled, usageMonth } from './usage/billing.js';
+export { MemoryUsageStore } from './usage/memory-usage-store.js';
+export { createUsageRecorder, type UsageRecorder } from './usage/usage-recorder.js';
+export { usageReport, type UsageReport } from './usage/usage-report.js';
+export type { MonthUsage, UsageRecord, UsageStore } from './usage/usage.js';
+
 // Channel configs and the provider seam.
 export {
   DingtalkExclusiveConfig,
@@ -28,6 +42,7 @@ export { FEISHU_DEFAULT_BASE_URL, FeishuConfig, type FeishuConfigInput } from '.
 export {
   createChannelRegistry,
   staticChannelSource,
+  type ChannelRegistryOptions,
   type ChannelConfigSource,
   type StoredChannel,
 } from './channels/registry.js';

@@ -12,7 +12,9 @@ export function toActivityFailure(err: unknown): unknown {
     type: err.code,
     message: err.message,
     nonRetryable: !err.retryable,
-    nextRetryDelay: err.retryAfterMs,
+    // A 0 s delay (Feishu's `x-ogw-ratelimit-reset: 0` at the end of a window) ended the retries outright when tried
+    // against the dev server, failing the card; below a second the retry policy's own backoff applies instead.
+    nextRetryDelay: err.retryAfterMs !== undefined && err.retryAfterMs >= 1000 ? err.retryAfterMs : undefined,
     details: err.vendorCode === undefined ? [] : [{ vendorCode: err.vendorCode }],
   });
 }

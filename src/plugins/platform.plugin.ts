@@ -1,4 +1,5 @@
 import { getGlobalDispatcher, type Dispatcher } from 'undici';
+import type { PlatformCallObserver } from '../channels/call-observer.js';
 import { ChannelError } from '../channels/channel-error.js';
 import type { ChannelProviderRegistry } from '../channels/provider.js';
 import { createChannelRegistry, staticChannelSource, type ChannelConfigSource } from '../channels/registry.js';
@@ -15,6 +16,8 @@ export type PlatformPluginOptions<TConfig> = {
    * config's `maxSendsPerSecond`, or the platform's documented default when the config is loaded by reference.
    */
   maxActivitiesPerSecond?: number;
+  /** Told about every platform call (usage accounting, e.g. `createUsageRecorder(store).observer`). */
+  onCall?: PlatformCallObserver;
 } & (
   | {
       /** The platform's config, validated when the plugin is created. */
@@ -56,7 +59,9 @@ export function platformPlugin<TConfig>(spec: PlatformSpec, options: PlatformPlu
   }
   // Only this platform's config is ever read, even from a source that holds every platform's.
   const own: ChannelConfigSource = { load: (k) => (k === kind ? source.load(k) : Promise.resolve(undefined)) };
-  const channels = createChannelRegistry(own, options.dispatcher ?? getGlobalDispatcher());
+  const channels = createChannelRegistry(own, options.dispatcher ?? getGlobalDispatcher(), {
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+  });
   const maxActivitiesPerSecond = options.maxActivitiesPerSecond ?? sendsPerSecond;
   return Object.assign(channelPlugin({ kind, registry: channels, maxActivitiesPerSecond }), { kind, channels });
 }

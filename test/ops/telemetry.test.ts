@@ -54,13 +54,14 @@ describe('operators: metrics endpoints and logs after an approval', () => {
 
   before(async () => {
     stack = await cb.startCallbackStack();
-    // Feishu refuses the first card with its rate-limit answer; the retry delivers it.
+    // Feishu refuses the first card with its rate-limit answer, saying the window resets now (0 s); the retry
+    // delivers it.
     await stack.sim.control.addFault({
       platform: 'feishu',
       path: '/open-apis/im/v1/messages',
       method: 'POST',
       kind: 'rate-limit',
-      resetSeconds: 1,
+      resetSeconds: 0,
     });
     const res = await stack.call('POST', '/v1/approvals', cb.ticket(TICKET, { policy }));
     assert.equal(res.status, 201);
