@@ -1,0 +1,147 @@
+import type { Metric, ScenarioResult } from './scenarios/common.js';
+import type { MachineFacts } from './lib/machine.js';
+import { median, p95 } from './lib/stats.js';
+
+export interface ReportInput {
+  command: string;
+  quick: boolean;
+  facts: MachineFacts;
+  durationS: number;
+  loadAfter: number[];
+  cpu: { machine: number; others: number };
+  results: ScenarioResult[];
+  /** How the worker ran: SDK defaults or the tuning given, bundling at startup or a prebuilt bundle. */
+  worker: string;
+  database: string;
+  /** Hand-written analysis (bench/analysis.md), appended as it is. */
+  analysis?: string;
+}
+
+const fmt = (v: number, unit = ''): string => {
+  if (!Number.isFinite(v)) return '—';
+  const digits = Math.abs(v) >= 100 || Number.isInteger(v) ? 0 : Math.abs(v) >= 10 ? 1 : 2;
+  return `${v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 })}${unit ? ` ${unit}` : ''}`.replace(
+    ' %',
+    ' %',
+  );
+};
+
+/** True when the median meets the goal. */
+export function meets(metric: Metric): boolean | undefined {
+  if (!metric.goal) return undefined;
+  const m = median(metric.values);
+  return metric.goal.kind === 'atLeast' ? m >= metric.goal.value : m <= metric.goal.value;
+}
+
+function goalText(metric: Metric): string {
+  if (!metric.goal) return '—';
+  return `${metric.goal.kind === 'atLeast' ? '≥' : '≤'} ${fmt(metric.goal.value, metric.unit)}`;
+}
+
+function vsGoal(metric: Metric): string {
+  if (!metric.goal) return '—';
+  const ok = meets(metric) ? 'met' : '**missed**';
+  const ratio = metric.goal.value === 0 ? '' : `${fmt(median(metric.values) / metric.goal.value)}× · `;
+  return `${ratio}${ok}`;
+}
+
+function vsBaseline(metric: Metric): [string, string] {
+  if (!metric.baseline || metric.baseline.length === 0) return ['—', '—'];
+  const b = median(metric.baseline);
+  const ratio = b === 0 ? (median(metric.values) === 0 ? 'both 0' : '—') : `${fmt(median(metric.values) / b)}×`;
+  return [fmt(b, metric.unit), ratio];
+}
+
+function headlineRows(results: ScenarioResult[]): string[] {
+  const rows = [
+    '| scenario | figure | median | p95 | runs | goal | vs goal | naive baseline | vs baseline |',
+    '| --- | --- | ---: | ---: | ---: | --- | --- | ---: | ---: |',
+  ];
+  for (const r of results) {
+    for (const m of r.metrics.filter((x) => x.headline)) {
+      const [base, ratio] = vsBaseline(m);
+      rows.push(
+        `| ${r.id} ${r.title} | ${m.label} | ${fmt(median(m.values), m.unit)} | ${fmt(p95(m.values), m.unit)} | ${m.values.length} | ${goalText(m)} | ${vsGoal(m)} | ${base} | ${ratio} |`,
+      );
+    }
+  }
+  return rows;
+}
+
+function cpuLine(r: ScenarioResult): string[] {
+  if (!r.cpu) return [];
+  const parts = Object.entries(r.cpu.byName)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, cores]) => `${name} ${cores}`);
+  return [
+    `- CPU while this scenario ran (average busy cores): ${parts.join(', ')}; other processes on the machine ${r.cpu.others}.`,
+  ];
+}
+
+function detail(r: ScenarioResult): string[] {
+  const rows = [
+    `## ${r.id} ${r.title}`,
+    '',
+    ...(r.error ? [`- **Did not complete:** ${r.error}`] : []),
+    ...r.notes.map((n) => `- ${n}`),
+    ...cpuLine(r),
+    '',
+    '| figure | median | p95 | min | max | runs | goal | naive baseline |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+  ];
+  for (const m of r.metrics) {
+    const min = Math.min(...m.values);
+    const max = Math.max(...m.values);
+    rows.push(
+      `| ${m.label} | ${fmt(median(m.values), m.unit)} | ${fmt(p95(m.values), m.unit)} | ${fmt(min, m.unit)} | ${fmt(max, m.unit)} | ${m.values.length} | ${goalText(m)} | ${vsBaseline(m)[0]} |`,
+    );
+  }
+  return [...rows, ''];
+}
+
+function missed(results: ScenarioResult[]): string[] {
+  const broken = results.filter((r) => r.error).map((r) => `- **${r.id} did not complete:** ${r.error}`);
+  const lines = results.flatMap((r) =>
+    r.metrics
+      .filter((m) => meets(m) === false)
+      .map(
+        (m) =>
+          `- **${r.id} ${m.label}: ${fmt(median(m.values), m.unit)}** (median; p95 ${fmt(p95(m.values), m.unit)}) against a goal of ${goalText(m)}.`,
+      ),
+  );
+  const all = [...broken, ...lines];
+  return all.length > 0 ? all : ['- None: every goal was met in this run.'];
+}
+
+export function renderReport(input: ReportInput): string {
+  const { facts, cpu } = input;
+  const busy = cpu.others >= 0.3 || (facts.loadBefore[0] ?? 0) >= 1.2;
+  return [
+    '# Benchmarks',
+    '',
+    `Produced by \`${input.command}\`${input.quick ? ' (**quick smoke sizes: not the benchmark figures**)' : ''} on ${facts.date.slice(0, 16).replace('T', ' ')} UTC in ${fmt(input.durationS / 60)} min. Every figure comes from that one run; re-run the command to reproduce them on your machine.`,
+    '',
+    '## Machine',
+    '',
+    `- ${facts.cores} cores (${facts.cpu}), ${facts.memoryGb} GB memory, ${facts.os}`,
+    `- Node ${facts.node}; Temporal CLI ${facts.temporalCli} (dev server, in-memory SQLite); TypeScript SDK ${facts.temporalSdk}`,
+    `- Commit ${facts.commit}`,
+    `- Load average before the run ${facts.loadBefore.join(' / ')} (1 / 5 / 15 min), after ${input.loadAfter.join(' / ')}. During the run the machine was busy ${cpu.machine} cores on average, of which ${cpu.others} cores were processes other than the bench's.${busy ? ' **Other work was running on this machine during the run: treat the figures as a lower bound.**' : ''}`,
+    `- Worker: ${input.worker}`,
+    `- Database (channel configs, platform-id cache, usage counters): ${input.database}`,
+    '- The whole stack shares the machine: Temporal dev server, simulator, API, worker and the bench driver are separate processes on 127.0.0.1 (see bench/README.md).',
+    '',
+    '## Results',
+    '',
+    'Medians and p95 over the runs listed; "vs goal" is median ÷ goal (≥ 1 is good for rates, ≤ 1 for times and shares); "vs baseline" is ours ÷ the naive sender\'s median from the same run.',
+    '',
+    ...headlineRows(input.results),
+    '',
+    '### Goals missed',
+    '',
+    ...missed(input.results),
+    '',
+    ...input.results.flatMap(detail),
+    ...(input.analysis ? [input.analysis.trim(), ''] : []),
+  ].join('\n');
+}

@@ -1,0 +1,188 @@
+/**
+ * `npm run bench` — runs every scenario against the real stack on this machine and writes docs/benchmarks.md.
+ *   --quick            tiny sizes (smoke run); writes data/bench/quick.md instead
+ *   --only S1,S3       a subset (S6, the naive baseline, runs with S1)
+ *   --out <file>       where the report goes
+ *   --worker '<json>'  worker settings merged over the defaults (bench/stack/worker-config.ts), for tuning
+ *   --database-url <u> PostgreSQL for the API and worker (default: PGlite served on loopback, as `npm start` does)
+ *   --render <json>    only write the report again from a run's results.json (e.g. after editing bench/analysis.md)
+ *   --prebuilt-bundle  bundle the workflows once up front instead of in every worker at startup (quick: always)
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { closeHttp } from './lib/http.js';
+import { CpuAccount, machineFacts } from './lib/machine.js';
+import { progress } from './lib/progress.js';
+import { FULL, QUICK, WORKER, type BenchPreset } from './presets.js';
+import { renderReport, type ReportInput } from './report.js';
+import type { ScenarioResult } from './scenarios/common.js';
+import { decisionScenario } from './scenarios/decision.js';
+import { fanoutScenario } from './scenarios/fanout.js';
+import { memoryScenario } from './scenarios/memory.js';
+import { quotaScenario } from './scenarios/quota.js';
+import { throughputScenario } from './scenarios/throughput.js';
+import { BenchStack } from './stack/stack.js';
+import { BenchWorkerConfig, type BenchWorkerConfigInput } from './stack/worker-config.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'] as const;
+type ScenarioId = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  only?: ScenarioId[];
+  out?: string;
+  worker?: BenchWorkerConfigInput;
+  prebuiltBundle?: boolean;
+  databaseUrl?: string;
+  /** Where the processes' logs go (default data/bench/run-<time>/). */
+  logDir?: string;
+  preset?: BenchPreset;
+}
+
+export interface BenchOutcome {
+  results: ScenarioResult[];
+  reportPath: string;
+}
+
+const RUNNERS: Record<ScenarioId, (stack: BenchStack, p: BenchPreset) => Promise<ScenarioResult[]>> = {
+  S1: (stack, p) => quotaScenario(stack, p.quota),
+  S2: async (stack, p) => [await fanoutScenario(stack, p.fanout)],
+  S3: async (stack, p) => [await decisionScenario(stack, p.decision)],
+  S4: async (stack, p) => [await throughputScenario(stack, p.throughput)],
+  S5: async (stack, p) => [await memoryScenario(stack, p.memory)],
+};
+
+export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
+  const preset = options.preset ?? (options.quick ? QUICK : FULL);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const logDir = options.logDir ?? join(ROOT, 'data', 'bench', `run-${stamp}`);
+  const reportPath = options.out ?? join(ROOT, options.quick ? 'data/bench/quick.md' : 'docs/benchmarks.md');
+  const facts = machineFacts();
+  const began = Date.now();
+  const cpu = new CpuAccount();
+  const workerConfig = BenchWorkerConfig.parse({ ...WORKER, ...options.worker });
+  progress(`${options.quick ? 'quick' : 'full'} run; logs in ${logDir}; load average ${facts.loadBefore.join(' ')}`);
+  const prebuiltBundle = options.prebuiltBundle ?? options.quick;
+  const stack = await BenchStack.start(logDir, workerConfig, {
+    prebuiltBundle,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  });
+  const sampler = setInterval(() => cpu.sample(stack.running()), 2_000);
+  const results: ScenarioResult[] = [];
+  try {
+    for (const id of options.only ?? SCENARIOS) {
+      progress(`— ${id} —`);
+      cpu.sample(stack.running());
+      const from = cpu.mark();
+      const ran = await RUNNERS[id](stack, preset).catch((err: unknown) => [failed(id, err)]);
+      cpu.sample(stack.running());
+      const use = cpu.use(from);
+      results.push(...ran.map((r) => ({ ...r, cpu: use })));
+    }
+  } finally {
+    cpu.sample(stack.running());
+    clearInterval(sampler);
+    await stack.stop();
+    await closeHttp();
+  }
+  const input: Omit<ReportInput, 'analysis'> = {
+    command: options.quick ? 'npm run bench -- --quick' : 'npm run bench',
+    quick: options.quick,
+    facts,
+    durationS: (Date.now() - began) / 1000,
+    loadAfter: loadavg().map((l) => Math.round(l * 100) / 100),
+    cpu: cpu.use(),
+    results,
+    worker: describeWorker(workerConfig, prebuiltBundle),
+    database: options.databaseUrl
+      ? 'PostgreSQL (--database-url)'
+      : 'PGlite served on loopback (src/db/main.ts), as `npm start` runs it',
+  };
+  // The raw figures stay beside the logs, so the report can be rendered again (`--render`) without a new run.
+  await writeFile(join(logDir, 'results.json'), JSON.stringify(input, null, 2));
+  await writeReport(input, reportPath);
+  progress(`report written to ${reportPath}`);
+  return { results, reportPath };
+}
+
+/** A scenario that threw: the report says so, and the other scenarios still run. */
+function failed(id: ScenarioId, err: unknown): ScenarioResult {
+  const message = err instanceof Error ? err.message : String(err);
+  progress(`${id} failed: ${message}`);
+  return { id, title: 'did not complete', metrics: [], notes: [], error: message };
+}
+
+/** Writes the report, with the hand-written analysis (bench/analysis.md) after the figures of a full run. */
+async function writeReport(input: Omit<ReportInput, 'analysis'>, reportPath: string): Promise<void> {
+  const analysisFile = join(ROOT, 'bench', 'analysis.md');
+  const analysis = !input.quick && existsSync(analysisFile) ? await readFile(analysisFile, 'utf8') : undefined;
+  await mkdir(dirname(reportPath), { recursive: true });
+  await writeFile(reportPath, renderReport({ ...input, ...(analysis ? { analysis } : {}) }));
+}
+
+function describeWorker(config: BenchWorkerConfig, prebuiltBundle: boolean): string {
+  const tuning = Object.entries(config.tuning).map(([k, v]) => `\`${k}: ${String(v)}\``);
+  const limits = Object.entries(config.sendLimits).map(([k, v]) => `${k} ${v}/s`);
+  return [
+    `one process, ${tuning.length > 0 ? tuning.join(', ') : 'Worker options at the SDK defaults'}`,
+    prebuiltBundle
+      ? 'workflows from a bundle built before the run'
+      : 'workflows bundled by the worker at startup (as worker.ts)',
+    `task-queue send limits ${limits.join(', ')}`,
+    ...(config.channelConfigCacheMs > 0
+      ? [`**experiment:** channel configs cached for ${config.channelConfigCacheMs} ms in the worker`]
+      : []),
+  ].join('; ');
+}
+
+function parseCli(): BenchOptions & { render?: string } {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      worker: { type: 'string' },
+      'prebuilt-bundle': { type: 'boolean' },
+      'database-url': { type: 'string' },
+      render: { type: 'string' },
+    },
+  });
+  const only = values.only?.split(',').map((s) => s.trim().toUpperCase().replace('S6', 'S1'));
+  const bad = only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (bad?.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (S1-S6)`);
+  return {
+    quick: values.quick,
+    ...(only ? { only: [...new Set(only)] as ScenarioId[] } : {}),
+    ...(values.out ? { out: resolve(values.out) } : {}),
+    ...(values.worker ? { worker: JSON.parse(values.worker) as BenchWorkerConfigInput } : {}),
+    ...(values.render ? { render: resolve(values.render) } : {}),
+    ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
+    ...(values['prebuilt-bundle'] !== undefined ? { prebuiltBundle: values['prebuilt-bundle'] } : {}),
+  };
+}
+
+/** `--render`: the report again from a finished run's raw figures (with the current bench/analysis.md). */
+async function rerender(resultsFile: string, out?: string): Promise<void> {
+  const input = JSON.parse(await readFile(resultsFile, 'utf8')) as Omit<ReportInput, 'analysis'>;
+  const reportPath = out ?? join(ROOT, input.quick ? 'data/bench/quick.md' : 'docs/benchmarks.md');
+  await writeReport(input, reportPath);
+  progress(`report written to ${reportPath}`);
+}
+
+const entry = process.argv[1];
+if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
+  const cli = parseCli();
+  const job = cli.render ? rerender(cli.render, cli.out) : runBench(cli);
+  job.then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+      process.exit(1);
+    },
+  );
+}

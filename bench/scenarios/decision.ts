@@ -1,0 +1,94 @@
+import { progress, until } from '../lib/progress.js';
+import type { BenchStack } from '../stack/stack.js';
+import {
+  approvalState,
+  createSimUsers,
+  newGroup,
+  pause,
+  startApproval,
+  startRequest,
+  ticketId,
+  type ScenarioResult,
+} from './common.js';
+
+export interface DecisionOptions {
+  /** Clicks measured (one approval of three cards each). */
+  clicks: number;
+}
+
+interface Click {
+  answerMs: number;
+  siblingsMs: number;
+}
+
+/**
+ * Scenario 3: a click on a Feishu card (the simulator sends the real encrypted, signed callback to the API) and
+ * how long until the API answered it, and until every other card of the approval shows the outcome.
+ */
+export async function decisionScenario(stack: BenchStack, o: DecisionOptions): Promise<ScenarioResult> {
+  await stack.resetSim();
+  const users = await createSimUsers(stack, newGroup(), 30);
+  const clicks: Click[] = [];
+  for (let i = 0; i < o.clicks; i++) {
+    const trio = [0, 1, 2].map((k) => users[((i * 3) % users.length) + k] ?? '');
+    clicks.push(await clickOnce(stack, ticketId('s3', i), trio));
+    if ((i + 1) % 10 === 0) progress(`  S3: ${i + 1}/${o.clicks} clicks`);
+    await pause(300);
+  }
+  return {
+    id: 'S3',
+    title: 'Decision latency',
+    metrics: [
+      {
+        label: 'verified callback answered',
+        unit: 'ms',
+        values: clicks.map((c) => c.answerMs),
+        goal: { kind: 'atMost', value: 150 },
+        headline: true,
+      },
+      {
+        label: 'click to every sibling card updated',
+        unit: 'ms',
+        values: clicks.map((c) => c.siblingsMs),
+        goal: { kind: 'atMost', value: 300 },
+        headline: true,
+      },
+    ],
+    notes: [
+      `${o.clicks} approvals of 3 Feishu cards each, one after the other; the first recipient presses Approve (\`POST /_sim/click\`): the simulator POSTs the encrypted, signed \`card.action.trigger\` callback to \`/callbacks/feishu\` and times the answer.`,
+      "Callback answered = the simulator's own timing of that POST (request sent to answer read). Sibling cards = the other two recipients' cards; updated = the simulator recording the `PATCH` of each; measured from just before the bench asks the simulator to click.",
+      'No platform limit in this scenario (the Feishu queue keeps its 50/s, which three updates never reach).',
+    ],
+  };
+}
+
+async function clickOnce(stack: BenchStack, id: string, trio: string[]): Promise<Click> {
+  await startApproval(stack, startRequest(id, trio, 'feishu'));
+  const state = await until(
+    () => approvalState(stack, id),
+    (s) => s.deliveries.length === 3 && s.deliveries.every((d) => d.status === 'sent'),
+    30_000,
+    50,
+    `S3 ${id}: three cards`,
+  );
+  const [clicked, ...siblings] = state.deliveries;
+  if (!clicked?.cardRef) throw new Error(`S3 ${id}: no card reference`);
+  const started = Date.now();
+  const result = await stack.sim.click('feishu', clicked.cardRef, clicked.userId);
+  if (result.answer.status !== 200 || result.record.clientError) {
+    throw new Error(`S3 ${id}: the callback was not answered properly: ${JSON.stringify(result.answer).slice(0, 300)}`);
+  }
+  const updatedAt = await Promise.all(
+    siblings.map(async (d) => {
+      const message = await until(
+        () => stack.sim.message('feishu', d.cardRef ?? ''),
+        (m) => m.history.some((h) => h.source === 'update'),
+        30_000,
+        10,
+        `S3 ${id}: sibling card updated`,
+      );
+      return message.history.find((h) => h.source === 'update')?.at ?? Number.NaN;
+    }),
+  );
+  return { answerMs: result.answer.durationMs, siblingsMs: Math.max(...updatedAt) - started };
+}
