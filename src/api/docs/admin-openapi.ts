@@ -20,24 +20,11 @@ import {
   UpdateRuleRequest,
 } from '../rules/rules.schemas.js';
 import { PutUserRequest, UserIdParam, UserList, UserView } from '../users/users.schemas.js';
+import { error, json, jsonSchema, ref } from './openapi-helpers.js';
 
 /** The admin API's part of the OpenAPI document (channels, users, rules, secrets), from the same zod schemas. */
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io,
-    target: 'draft-2020-12',
-    unrepresentable: 'any',
-  });
-  return rest as SchemaObject;
-}
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const body = (name: string, required = true) => ({ required, content: { 'application/json': { schema: ref(name) } } });
-const json = (name: string, description: string) => ({
-  description,
-  content: { 'application/json': { schema: ref(name) } },
-});
-const error = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const param = (
   name: string,
   schema: z.ZodType,

@@ -1,5 +1,4 @@
-import type { OpenAPIObject, OperationObject, ParameterObject, SchemaObject } from '@nestjs/swagger';
-import { z } from 'zod';
+import type { OpenAPIObject, OperationObject, ParameterObject } from '@nestjs/swagger';
 import { DecisionBody, StartApprovalRequest, WithdrawBody } from '../../domain/approval.js';
 import {
   ApprovalView,
@@ -13,23 +12,7 @@ import { CreatedToken, CreateTokenRequest } from '../auth/auth.schemas.js';
 import { ErrorResponse } from '../common/api-error.js';
 import { HealthReport } from '../health/health.schemas.js';
 import { adminPaths, adminSchemas } from './admin-openapi.js';
-
-/** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema: requests as accepted (`input`), answers as sent. */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): SchemaObject {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io,
-    target: 'draft-2020-12',
-    unrepresentable: 'any',
-  });
-  return rest as SchemaObject;
-}
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-const json = (name: string, description: string) => ({
-  description,
-  content: { 'application/json': { schema: ref(name) } },
-});
-const error = (name: string) => ({ $ref: `#/components/responses/${name}` });
+import { error, json, jsonSchema, ref } from './openapi-helpers.js';
 
 const ticketIdParam: ParameterObject = {
   name: 'ticketId',
