@@ -13,6 +13,8 @@ export interface ReportInput {
   /** How the worker ran: SDK defaults or the tuning given, bundling at startup or a prebuilt bundle. */
   worker: string;
   database: string;
+  /** Set when a run that stopped early was continued with `--resume`: when, and which scenarios ran then. */
+  resumed?: { at: string; loadBefore: number[]; scenarios: string[] };
   /** Hand-written analysis (bench/analysis.md), appended as it is. */
   analysis?: string;
 }
@@ -115,18 +117,29 @@ function missed(results: ScenarioResult[]): string[] {
 
 export function renderReport(input: ReportInput): string {
   const { facts, cpu } = input;
-  const busy = cpu.others >= 0.3 || (facts.loadBefore[0] ?? 0) >= 1.2;
+  const contention =
+    cpu.others >= 0.25
+      ? ' **Other work was running on this machine during the run: treat the figures as a lower bound.**'
+      : (facts.loadBefore[0] ?? 0) >= 1.2
+        ? ' The 1-minute load average was above 1.2 when the run began (other work finishing); during the run other processes took the share above, i.e. little.'
+        : '';
   return [
     '# Benchmarks',
     '',
     `Produced by \`${input.command}\`${input.quick ? ' (**quick smoke sizes: not the benchmark figures**)' : ''} on ${facts.date.slice(0, 16).replace('T', ' ')} UTC in ${fmt(input.durationS / 60)} min. Every figure comes from that one run; re-run the command to reproduce them on your machine.`,
     '',
+    ...(input.resumed
+      ? [
+          `The run stopped early and was continued with \`--resume\` on ${input.resumed.at.slice(0, 16).replace('T', ' ')} UTC (load average then ${input.resumed.loadBefore.join(' / ')}): ${input.resumed.scenarios.join(', ')} ran then, the other scenarios in the first part; both on the same machine and commit.`,
+          '',
+        ]
+      : []),
     '## Machine',
     '',
     `- ${facts.cores} cores (${facts.cpu}), ${facts.memoryGb} GB memory, ${facts.os}`,
     `- Node ${facts.node}; Temporal CLI ${facts.temporalCli} (dev server, in-memory SQLite); TypeScript SDK ${facts.temporalSdk}`,
     `- Commit ${facts.commit}`,
-    `- Load average before the run ${facts.loadBefore.join(' / ')} (1 / 5 / 15 min), after ${input.loadAfter.join(' / ')}. During the run the machine was busy ${cpu.machine} cores on average, of which ${cpu.others} cores were processes other than the bench's.${busy ? ' **Other work was running on this machine during the run: treat the figures as a lower bound.**' : ''}`,
+    `- Load average before the run ${facts.loadBefore.join(' / ')} (1 / 5 / 15 min), after ${input.loadAfter.join(' / ')}. During the run the machine was busy ${cpu.machine} cores on average, of which ${cpu.others} cores were processes other than the bench's.${contention}`,
     `- Worker: ${input.worker}`,
     `- Database (channel configs, platform-id cache, usage counters): ${input.database}`,
     '- The whole stack shares the machine: Temporal dev server, simulator, API, worker and the bench driver are separate processes on 127.0.0.1 (see bench/README.md).',

@@ -5,6 +5,7 @@
  *   --out <file>       where the report goes
  *   --worker '<json>'  worker settings merged over the defaults (bench/stack/worker-config.ts), for tuning
  *   --database-url <u> PostgreSQL for the API and worker (default: PGlite served on loopback, as `npm start` does)
+ *   --resume <json>    continue a run that stopped early: keep its scenarios from results.json, run the rest
  *   --render <json>    only write the report again from a run's results.json (e.g. after editing bench/analysis.md)
  *   --prebuilt-bundle  bundle the workflows once up front instead of in every worker at startup (quick: always)
  */
@@ -39,6 +40,8 @@ export interface BenchOptions {
   worker?: BenchWorkerConfigInput;
   prebuiltBundle?: boolean;
   databaseUrl?: string;
+  /** A results.json of a run that stopped early: its scenarios are kept, the others run now. */
+  resume?: string;
   /** Where the processes' logs go (default data/bench/run-<time>/). */
   logDir?: string;
   preset?: BenchPreset;
@@ -62,39 +65,20 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const logDir = options.logDir ?? join(ROOT, 'data', 'bench', `run-${stamp}`);
   const reportPath = options.out ?? join(ROOT, options.quick ? 'data/bench/quick.md' : 'docs/benchmarks.md');
+  const earlier = options.resume ? await readResults(options.resume) : undefined;
+  const done = new Set(earlier?.results.map((r) => r.id));
+  const todo = (options.only ?? SCENARIOS).filter((id) => !done.has(id));
   const facts = machineFacts();
   const began = Date.now();
   const cpu = new CpuAccount();
   const workerConfig = BenchWorkerConfig.parse({ ...WORKER, ...options.worker });
-  progress(`${options.quick ? 'quick' : 'full'} run; logs in ${logDir}; load average ${facts.loadBefore.join(' ')}`);
   const prebuiltBundle = options.prebuiltBundle ?? options.quick;
-  const stack = await BenchStack.start(logDir, workerConfig, {
-    prebuiltBundle,
-    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
-  });
-  const sampler = setInterval(() => cpu.sample(stack.running()), 2_000);
-  const results: ScenarioResult[] = [];
-  try {
-    for (const id of options.only ?? SCENARIOS) {
-      progress(`— ${id} —`);
-      cpu.sample(stack.running());
-      const from = cpu.mark();
-      const ran = await RUNNERS[id](stack, preset).catch((err: unknown) => [failed(id, err)]);
-      cpu.sample(stack.running());
-      const use = cpu.use(from);
-      results.push(...ran.map((r) => ({ ...r, cpu: use })));
-    }
-  } finally {
-    cpu.sample(stack.running());
-    clearInterval(sampler);
-    await stack.stop();
-    await closeHttp();
-  }
-  const input: Omit<ReportInput, 'analysis'> = {
+  const results: ScenarioResult[] = [...(earlier?.results ?? [])];
+  const snapshot = (): Omit<ReportInput, 'analysis'> => ({
     command: options.quick ? 'npm run bench -- --quick' : 'npm run bench',
     quick: options.quick,
-    facts,
-    durationS: (Date.now() - began) / 1000,
+    facts: earlier?.facts ?? facts,
+    durationS: (earlier?.durationS ?? 0) + (Date.now() - began) / 1000,
     loadAfter: loadavg().map((l) => Math.round(l * 100) / 100),
     cpu: cpu.use(),
     results,
@@ -102,12 +86,43 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     database: options.databaseUrl
       ? 'PostgreSQL (--database-url)'
       : 'PGlite served on loopback (src/db/main.ts), as `npm start` runs it',
-  };
-  // The raw figures stay beside the logs, so the report can be rendered again (`--render`) without a new run.
+    ...(earlier ? { resumed: { at: facts.date, loadBefore: facts.loadBefore, scenarios: todo } } : {}),
+  });
+  progress(
+    `${options.quick ? 'quick' : 'full'} run of ${todo.join(', ')}; logs in ${logDir}; load ${facts.loadBefore.join(' ')}`,
+  );
+  const stack = await BenchStack.start(logDir, workerConfig, {
+    prebuiltBundle,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  });
+  const sampler = setInterval(() => cpu.sample(stack.running()), 2_000);
+  try {
+    for (const id of todo) {
+      progress(`— ${id} —`);
+      cpu.sample(stack.running());
+      const from = cpu.mark();
+      const ran = await RUNNERS[id](stack, preset).catch((err: unknown) => [failed(id, err)]);
+      cpu.sample(stack.running());
+      const use = cpu.use(from);
+      results.push(...ran.map((r) => ({ ...r, cpu: use })));
+      // The raw figures so far, beside the logs: `--render` writes a report from them, `--resume` continues a run.
+      await writeFile(join(logDir, 'results.json'), JSON.stringify(snapshot(), null, 2));
+    }
+  } finally {
+    cpu.sample(stack.running());
+    clearInterval(sampler);
+    await stack.stop();
+    await closeHttp();
+  }
+  const input = snapshot();
   await writeFile(join(logDir, 'results.json'), JSON.stringify(input, null, 2));
   await writeReport(input, reportPath);
   progress(`report written to ${reportPath}`);
   return { results, reportPath };
+}
+
+async function readResults(file: string): Promise<Omit<ReportInput, 'analysis'>> {
+  return JSON.parse(await readFile(file, 'utf8')) as Omit<ReportInput, 'analysis'>;
 }
 
 /** A scenario that threw: the report says so, and the other scenarios still run. */
@@ -150,6 +165,7 @@ function parseCli(): BenchOptions & { render?: string } {
       'prebuilt-bundle': { type: 'boolean' },
       'database-url': { type: 'string' },
       render: { type: 'string' },
+      resume: { type: 'string' },
     },
   });
   const only = values.only?.split(',').map((s) => s.trim().toUpperCase().replace('S6', 'S1'));
@@ -161,6 +177,7 @@ function parseCli(): BenchOptions & { render?: string } {
     ...(values.out ? { out: resolve(values.out) } : {}),
     ...(values.worker ? { worker: JSON.parse(values.worker) as BenchWorkerConfigInput } : {}),
     ...(values.render ? { render: resolve(values.render) } : {}),
+    ...(values.resume ? { resume: resolve(values.resume) } : {}),
     ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
     ...(values['prebuilt-bundle'] !== undefined ? { prebuiltBundle: values['prebuilt-bundle'] } : {}),
   };
@@ -168,7 +185,7 @@ function parseCli(): BenchOptions & { render?: string } {
 
 /** `--render`: the report again from a finished run's raw figures (with the current bench/analysis.md). */
 async function rerender(resultsFile: string, out?: string): Promise<void> {
-  const input = JSON.parse(await readFile(resultsFile, 'utf8')) as Omit<ReportInput, 'analysis'>;
+  const input = await readResults(resultsFile);
   const reportPath = out ?? join(ROOT, input.quick ? 'data/bench/quick.md' : 'docs/benchmarks.md');
   await writeReport(input, reportPath);
   progress(`report written to ${reportPath}`);
