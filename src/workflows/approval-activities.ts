@@ -7,7 +7,7 @@ import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temp
 import type { ActivityInterfaceFor, ActivityOptions } from '@temporalio/workflow';
 import type { ChannelActivities, OrchestrationActivities } from '../activities/contract.js';
 import type { ChannelKind } from '../domain/channel.js';
-import { CHANNEL_KINDS, channelTaskQueue, NON_RETRYABLE_CHANNEL_ERRORS } from '../domain/channel.js';
+import { CHANNEL_KINDS, channelTaskQueue, NON_RETRYABLE_CHANNEL_ERRORS } from '../domain/channel-constants.js';
 import type { ApprovalResult, Delivery } from '../domain/state.js';
 import type { CardTarget } from './approval-cards.js';
 import { countCardFailed, countCardSent } from './approval-metrics.js';
