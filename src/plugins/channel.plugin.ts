@@ -1,6 +1,7 @@
 import { createChannelActivities } from '../activities/channel.activities.js';
 import type { ChannelProviderRegistry } from '../channels/provider.js';
 import { channelTaskQueue, type ChannelKind } from '../domain/channel.js';
+import { pacedActivities, SlidingWindowPacer } from './send-pacer.js';
 import { TaskQueuePlugin } from './task-queue-plugin.js';
 
 export interface ChannelPluginOptions {
@@ -14,11 +15,16 @@ export interface ChannelPluginOptions {
   maxActivitiesPerSecond: number;
 }
 
-/** Registers one platform's send / update / remind activities on that platform's rate-limited task queue. */
+/**
+ * Registers one platform's send / update / remind activities on that platform's rate-limited task queue. The server
+ * bounds the queue's average; this worker also paces its own starts (send-pacer.ts) because the server's bursts
+ * can cross a platform's fixed 1-s window.
+ */
 export function channelPlugin({ kind, registry, maxActivitiesPerSecond }: ChannelPluginOptions): TaskQueuePlugin {
+  const pacer = new SlidingWindowPacer(Math.max(1, Math.floor(maxActivitiesPerSecond)));
   return new TaskQueuePlugin(
     channelTaskQueue(kind),
-    { name: `approvals-bridge.channel.${kind}`, activities: createChannelActivities(registry) },
+    { name: `approvals-bridge.channel.${kind}`, activities: pacedActivities(createChannelActivities(registry), pacer) },
     { maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond },
   );
 }
