@@ -8,6 +8,7 @@ import { createWorkers, runWorkers } from './src/plugins/run-workers.js';
 import { createServiceDeps } from './src/service/service-deps.js';
 import { servicePlugins } from './src/service/plugins.js';
 import { installWorkerRuntime } from './src/service/telemetry.js';
+import { serviceWorkerOptions } from './src/service/worker-options.js';
 
 const env = loadEnv();
 const log = installWorkerRuntime(env); // JSON logs and the Prometheus endpoint, before anything connects
@@ -18,6 +19,7 @@ try {
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     plugins: await servicePlugins(deps),
+    workerOptions: serviceWorkerOptions(env),
   });
   log.info(`worker polling ${workers.map((w) => w.options.taskQueue).join(', ')} on ${env.TEMPORAL_ADDRESS}`);
   await runWorkers(workers);

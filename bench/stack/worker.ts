@@ -16,6 +16,7 @@ import { TaskQueuePlugin } from '../../src/plugins/task-queue-plugin.js';
 import { servicePlugins } from '../../src/service/plugins.js';
 import { createServiceDeps, type ServiceDeps } from '../../src/service/service-deps.js';
 import { installWorkerRuntime } from '../../src/service/telemetry.js';
+import { serviceWorkerOptions } from '../../src/service/worker-options.js';
 import { BenchWorkerConfig } from './worker-config.js';
 import { benchDirectory, noPolicies } from './users.js';
 
@@ -81,6 +82,7 @@ function prebuilt(): TaskQueuePlugin[] {
 function workerOptions(): Partial<WorkerOptions> {
   const { maxConcurrentWorkflowTaskPolls: wftPolls, maxConcurrentActivityTaskPolls: atPolls, ...rest } = config.tuning;
   return {
+    ...serviceWorkerOptions(env),
     ...rest,
     ...(wftPolls ? { workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: wftPolls } } : {}),
     ...(atPolls ? { activityTaskPollerBehavior: { type: 'simple-maximum', maximum: atPolls } } : {}),

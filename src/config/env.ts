@@ -64,6 +64,12 @@ export const EnvSchema = z.object({
         'every key must be base64 of exactly 32 bytes',
       ),
   ),
+  /**
+   * Approval runs the worker keeps in memory (Temporal's sticky cache). Each costs about 0.5 MB; a run not in the
+   * cache is replayed from its history (a few dozen events) when its next decision or timer arrives. The SDK's
+   * default follows the heap limit and let 10,000 pending approvals take 3.8 GB; 400 keeps the worker near 600 MB.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(400),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The worker's Prometheus endpoint (the SDK's runtime metrics and ours) as host:port, or `off`. */
   WORKER_METRICS_ADDRESS: z
