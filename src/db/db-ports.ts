@@ -22,10 +22,38 @@ export function dbUserDirectory(users: UserRepository): UserDirectory {
   return { get: (id) => users.get(id), membersOf: (role) => users.membersOf(role) };
 }
 
-/** Channel configs loaded (and secrets opened) whenever an activity needs them: nothing secret is kept around. */
+/** Channel configs loaded (and secrets opened) from the database on every call. */
 export function dbChannelSource(channels: ChannelRepository): ChannelConfigSource {
   return {
     load: (kind) => (CHANNEL_KINDS.includes(kind) ? channels.load(kind) : Promise.resolve(undefined)),
+  };
+}
+
+/** How long a worker reuses a channel config it loaded (the config source of the worker's registry). */
+export const CHANNEL_CONFIG_REUSE_MS = 2_000;
+
+/**
+ * Reuses each kind's load for `ttlMs`: a fan-out of 500 cards reads the channel row once instead of 500 times (the
+ * embedded database serves one query at a time). A changed config reaches the workers within `ttlMs`; the registry
+ * then rebuilds the provider because the version moved. A failed load is not kept.
+ */
+export function recentChannelSource(
+  source: ChannelConfigSource,
+  ttlMs = CHANNEL_CONFIG_REUSE_MS,
+  now: () => number = Date.now,
+): ChannelConfigSource {
+  const recent = new Map<ChannelKind, { at: number; load: ReturnType<ChannelConfigSource['load']> }>();
+  return {
+    load(kind) {
+      const hit = recent.get(kind);
+      if (hit && now() - hit.at < ttlMs) return hit.load;
+      const load = source.load(kind);
+      recent.set(kind, { at: now(), load });
+      load.catch(() => {
+        if (recent.get(kind)?.load === load) recent.delete(kind);
+      });
+      return load;
+    },
   };
 }
 

@@ -11,7 +11,13 @@ import {
 import type { ChannelProviderRegistry } from '../channels/provider.js';
 import { dataConverterFromEnv } from '../codec/codec-config.js';
 import type { Env } from '../config/env.js';
-import { cachedResolution, dbChannelSource, dbPolicySource, dbUserDirectory } from '../db/db-ports.js';
+import {
+  cachedResolution,
+  dbChannelSource,
+  recentChannelSource,
+  dbPolicySource,
+  dbUserDirectory,
+} from '../db/db-ports.js';
 import { openStore, type Store } from '../db/store.js';
 import { ChannelKind } from '../domain/channel.js';
 import { rootLogger } from '../logging/logger.js';
@@ -77,7 +83,7 @@ export async function createServiceDeps(env: Env): Promise<ServiceDeps> {
     directory: dbUserDirectory(store.users),
     channelSource,
     channels: cachedResolution(
-      createChannelRegistry(channelSource, dispatcher, { onCall: usage.observer }),
+      createChannelRegistry(recentChannelSource(channelSource), dispatcher, { onCall: usage.observer }),
       store.platformIds,
     ),
     dispatcher,

@@ -21,7 +21,7 @@ type UsageDb = Kysely<DB & { platform_usage: PlatformUsageTable }>;
 
 /**
  * Counts in the database, so the API (and every replica) reports what every worker counted. One counter row per
- * app, month and API kind, incremented in place: a call costs one upsert, a report one small read.
+ * app, month and API kind, incremented in place: a write costs one upsert (the recorder merges calls made meanwhile), a report one small read.
  */
 export class DbUsageStore implements UsageStore {
   private readonly db: UsageDb;
@@ -32,7 +32,8 @@ export class DbUsageStore implements UsageStore {
   }
 
   async record(call: UsageRecord): Promise<void> {
-    const billed = call.billed ? 1 : 0;
+    const calls = call.count ?? 1;
+    const billed = call.billed ? calls : 0;
     await this.db
       .insertInto('platform_usage')
       .values({
@@ -40,12 +41,12 @@ export class DbUsageStore implements UsageStore {
         app_id: call.appId,
         month: usageMonth(call.at),
         api_kind: call.api,
-        calls: 1,
+        calls,
         billed_calls: billed,
       })
       .onConflict((oc) =>
         oc.columns(['kind', 'app_id', 'month', 'api_kind']).doUpdateSet({
-          calls: sql<number>`platform_usage.calls + 1`,
+          calls: sql<number>`platform_usage.calls + ${calls}`,
           billed_calls: sql<number>`platform_usage.billed_calls + ${billed}`,
           updated_at: sql<Date>`now()`,
         }),

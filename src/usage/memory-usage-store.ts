@@ -10,10 +10,11 @@ export class MemoryUsageStore implements UsageStore {
     const key = keyOf(call.kind, call.appId, usageMonth(call.at));
     const month = this.months.get(key) ?? emptyMonth();
     const api = (month.byApi[call.api] ??= { calls: 0, billedCalls: 0 });
-    const billed = call.billed ? 1 : 0;
-    month.calls += 1;
+    const calls = call.count ?? 1;
+    const billed = call.billed ? calls : 0;
+    month.calls += calls;
     month.billedCalls += billed;
-    api.calls += 1;
+    api.calls += calls;
     api.billedCalls += billed;
     this.months.set(key, month);
     return Promise.resolve();

@@ -9,6 +9,8 @@ export interface UsageRecord {
   at: Date;
   /** Counts against the monthly quota (see billing.ts). */
   billed: boolean;
+  /** How many such calls this record stands for (the recorder merges calls made while a write is in flight). */
+  count?: number;
 }
 
 export interface UsageCount {
