@@ -1,3 +1,4 @@
+import type { CallsOptions } from './scenarios/calls.js';
 import type { DecisionOptions } from './scenarios/decision.js';
 import type { FanoutOptions } from './scenarios/fanout.js';
 import type { MemoryOptions } from './scenarios/memory.js';
@@ -11,6 +12,7 @@ export interface BenchPreset {
   decision: DecisionOptions;
   throughput: ThroughputOptions;
   memory: MemoryOptions;
+  calls: CallsOptions;
 }
 
 /** The benchmark as the issue defines it (about 20-25 minutes on 2 cores). */
@@ -20,6 +22,13 @@ export const FULL: BenchPreset = {
   decision: { clicks: 30 },
   throughput: { lanes: 64, warmupS: 10, windowS: 60, windows: 3, clickers: 4000 },
   memory: { pending: 10_000, people: 500, restarts: 1, freshWorker: true, settleMs: 5_000, sampleMs: 10_000 },
+  calls: {
+    platforms: ['dingtalk', 'dingtalk-exclusive', 'feishu', 'lark'],
+    sizes: [1, 10, 100],
+    escalations: [0, 2],
+    escalationStepMs: 1_000,
+    quietMs: 1_000,
+  },
 };
 
 /** Every scenario at a tiny size: proves the harness works end to end (the smoke test runs this). */
@@ -29,6 +38,13 @@ export const QUICK: BenchPreset = {
   decision: { clicks: 2 },
   throughput: { lanes: 3, warmupS: 1, windowS: 4, windows: 1, clickers: 30 },
   memory: { pending: 20, people: 10, restarts: 1, freshWorker: false, settleMs: 500, sampleMs: 2_500 },
+  calls: {
+    platforms: ['dingtalk', 'dingtalk-exclusive', 'feishu', 'lark'],
+    sizes: [1, 3],
+    escalations: [0, 2],
+    escalationStepMs: 1_000,
+    quietMs: 800,
+  },
 };
 
 /**

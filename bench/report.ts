@@ -80,6 +80,19 @@ function cpuLine(r: ScenarioResult): string[] {
   ];
 }
 
+/** The scenario's own table (one row per configuration), when it has one. */
+function table(r: ScenarioResult): string[] {
+  if (!r.table) return [];
+  const { columns, rows } = r.table;
+  const cell = (v: string | number) => (typeof v === 'number' ? fmt(v) : v);
+  return [
+    '',
+    `| ${columns.join(' | ')} |`,
+    `| ${columns.map((_, i) => (typeof rows[0]?.[i] === 'number' ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
+}
+
 function detail(r: ScenarioResult): string[] {
   const rows = [
     `## ${r.id} ${r.title}`,
@@ -87,6 +100,7 @@ function detail(r: ScenarioResult): string[] {
     ...(r.error ? [`- **Did not complete:** ${r.error}`] : []),
     ...r.notes.map((n) => `- ${n}`),
     ...cpuLine(r),
+    ...table(r),
     '',
     '| figure | median | p95 | min | max | runs | goal | naive baseline |',
     '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',

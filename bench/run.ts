@@ -20,6 +20,7 @@ import { CpuAccount, machineFacts } from './lib/machine.js';
 import { progress } from './lib/progress.js';
 import { FULL, QUICK, WORKER, type BenchPreset } from './presets.js';
 import { renderReport, type ReportInput } from './report.js';
+import { callsScenario } from './scenarios/calls.js';
 import type { ScenarioResult } from './scenarios/common.js';
 import { decisionScenario } from './scenarios/decision.js';
 import { fanoutScenario } from './scenarios/fanout.js';
@@ -30,7 +31,7 @@ import { BenchStack } from './stack/stack.js';
 import { BenchWorkerConfig, type BenchWorkerConfigInput } from './stack/worker-config.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'] as const;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S7'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -58,6 +59,7 @@ const RUNNERS: Record<ScenarioId, (stack: BenchStack, p: BenchPreset) => Promise
   S3: async (stack, p) => [await decisionScenario(stack, p.decision)],
   S4: async (stack, p) => [await throughputScenario(stack, p.throughput)],
   S5: async (stack, p) => [await memoryScenario(stack, p.memory)],
+  S7: async (stack, p) => [await callsScenario(stack, p.calls)],
 };
 
 export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
@@ -170,7 +172,7 @@ function parseCli(): BenchOptions & { render?: string } {
   });
   const only = values.only?.split(',').map((s) => s.trim().toUpperCase().replace('S6', 'S1'));
   const bad = only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
-  if (bad?.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (S1-S6)`);
+  if (bad?.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (S1-S7)`);
   return {
     quick: values.quick,
     ...(only ? { only: [...new Set(only)] as ScenarioId[] } : {}),

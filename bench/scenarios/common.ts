@@ -27,6 +27,8 @@ export interface ScenarioResult {
   /** Markdown lines: setup and anything a reader needs to judge the figures. */
   notes: string[];
   summary?: Record<string, Summary>;
+  /** A table of figures per configuration, printed under the scenario's notes. */
+  table?: { columns: string[]; rows: (string | number)[][] };
   /** Set when the scenario threw before it had figures. */
   error?: string;
   /** Average busy cores while the scenario ran, per process and for everything else on the machine. */

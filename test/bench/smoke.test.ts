@@ -41,7 +41,7 @@ describe('benchmark harness (quick sizes)', () => {
   it('runs every scenario and writes the report with its headline table', async () => {
     assert.deepEqual(
       outcome.results.map((r) => r.id),
-      ['S1', 'S6', 'S2', 'S3', 'S4', 'S5'],
+      ['S1', 'S6', 'S2', 'S3', 'S4', 'S5', 'S7'],
     );
     const report = await readFile(outcome.reportPath, 'utf8');
     assert.match(report, /^# Benchmarks/);
@@ -87,5 +87,30 @@ describe('benchmark harness (quick sizes)', () => {
     const rss = median(metric('S5', 'worker RSS, ').values);
     assert.ok(rss > 50 && rss < 8_000, `RSS ${rss} MB`);
     assert.ok(metric('S5', 'restarted worker: spawn to every approval answered').values.every((s) => s > 0));
+  });
+
+  it('S7: every configuration spent calls, each card was sent and shows the outcome, no token call when warm', () => {
+    const s7 = scenario('S7');
+    const { platforms, sizes, escalations } = QUICK.calls;
+    assert.equal(s7.table?.rows.length, platforms.length * sizes.length * escalations.length);
+    for (const p of platforms) {
+      for (const n of sizes) {
+        for (const e of escalations) {
+          const billed = metric('S7', `${p}, N = ${n}, ${e} escalation levels: counted calls per approval`);
+          const naive = 2 * n * (e + 1);
+          assert.deepEqual(billed.baseline, [naive]);
+          // At least one send per level and one update; never more than a card and an update per recipient.
+          const [value = Number.NaN] = billed.values;
+          assert.ok(value >= e + 2 && value <= naive, `${p} N=${n} +${e}: ${value} counted calls (naive ${naive})`);
+        }
+      }
+      assert.deepEqual(metric('S7', `${p}: token calls`).values, [0]);
+    }
+    const column = (name: string) => s7.table?.columns.indexOf(name) ?? -1;
+    for (const row of s7.table?.rows ?? []) {
+      assert.equal(row[column('cards not updated')], 0, `every card arrived and was updated: ${row.join(' | ')}`);
+      assert.ok(Number(row[column('lookup')]) > 0, `new people are looked up: ${row.join(' | ')}`);
+    }
+    assert.match(s7.notes.join('\n'), /Log records the bench missed \(should be 0\): 0\./);
   });
 });
