@@ -3,7 +3,15 @@ import { z } from 'zod';
 import { parseJsonBody, type SimApp, type SimRequest, type SimResponse } from '../core/index.js';
 import { guard, isResponse } from './auth.js';
 import { deliverySpaces, openSpaceFailure, type Space } from './spaces.js';
-import { CardData, checkParamMap, checkPrivate, PrivateData, stringMap, type SimCardInstance } from './store.js';
+import {
+  CardData,
+  checkParamMap,
+  checkPrivate,
+  messagesOf,
+  PrivateData,
+  stringMap,
+  type SimCardInstance,
+} from './store.js';
 import { renderView } from './template.js';
 import { apiFail, apiOk, type DingtalkSim } from './wire.js';
 
@@ -59,22 +67,41 @@ function newInstance(app: SimApp, body: CreateBody): SimCardInstance {
     ...(body.callbackRouteKey ? { callbackRouteKey: body.callbackRouteKey } : {}),
     publicData: stringMap(body.cardData?.cardParamMap),
     privateData,
+    spaceTypes: spaceTypesOf(body),
     messageIds: [],
   };
 }
 
-/** Delivers into one robot chat; a user outside the org or the app's visible range gets `success:false`. */
-function deliverTo(sim: DingtalkSim, app: SimApp, card: SimCardInstance, space: Space, single: boolean) {
+export interface DeliverResult {
+  spaceType: string;
+  spaceId: string;
+  success: boolean;
+  carrierId?: string;
+  errorMsg?: string;
+}
+
+/**
+ * Delivers into one robot chat; a user outside the org or the app's visible range gets `success:false`. A space that
+ * already shows this instance keeps its one message (same carrierId): one instance is one message per space.
+ */
+export function deliverTo(
+  sim: DingtalkSim,
+  app: SimApp,
+  card: SimCardInstance,
+  space: Space,
+  single: boolean,
+): DeliverResult {
   const base = { spaceType: space.type, spaceId: space.id };
-  if (space.type !== 'IM_ROBOT')
-    return { ...base, success: false, errorMsg: 'the simulator delivers IM_ROBOT spaces only' };
+  const fail = (errorMsg: string): DeliverResult => ({ ...base, success: false, errorMsg });
+  if (space.type !== 'IM_ROBOT') return fail('the simulator delivers IM_ROBOT spaces only');
+  if (!card.spaceTypes.includes(space.type)) return fail(`the card has no ${space.type} space model`);
   const user = sim.core.users.byPlatformId(sim.edition, space.id);
   const status = user ? sim.core.users.statusOn(user, sim.edition) : 'unknown';
-  if (!user || status === 'unknown')
-    return { ...base, success: false, errorMsg: '用户不存在 (user not found in the org)' };
-  if (status === 'resigned') return { ...base, success: false, errorMsg: '用户已离职 (user has left the org)' };
-  if (status !== 'active')
-    return { ...base, success: false, errorMsg: '用户不在应用可见范围内 (user outside the visible range)' };
+  if (!user || status === 'unknown') return fail('用户不存在 (user not found in the org)');
+  if (status === 'resigned') return fail('用户已离职 (user has left the org)');
+  if (status !== 'active') return fail('用户不在应用可见范围内 (user outside the visible range)');
+  const existing = messagesOf(sim, card).find((m) => m.recipientPlatformId === space.id);
+  if (existing) return { ...base, success: true, carrierId: String(existing.meta.carrierId) };
   const carrierId = randomBytes(12).toString('hex');
   const message = sim.core.inbox.add({
     id: single ? card.outTrackId : `${card.outTrackId}:${space.id}`,
@@ -92,7 +119,15 @@ function deliverTo(sim: DingtalkSim, app: SimApp, card: SimCardInstance, space: 
   return { ...base, success: true, carrierId };
 }
 
-/** POST /v1.0/card/instances/createAndDeliver */
+/** The space models a create call gave the card (the simulator knows the robot chat's only). */
+function spaceTypesOf(body: CreateBody): string[] {
+  return body.imRobotOpenSpaceModel ? ['IM_ROBOT'] : [];
+}
+
+/**
+ * POST /v1.0/card/instances/createAndDeliver — one instance, delivered to every space of `openSpaceId` (`;`-separated,
+ * ≤ 1,000 characters); `privateData` may name any user (it is kept for spaces delivered to later).
+ */
 export async function createAndDeliver(sim: DingtalkSim, req: SimRequest): Promise<SimResponse> {
   const app = await guard(sim, req, 'api', { api: 'send', billed: true });
   if (isResponse(app)) return app;

@@ -4,6 +4,7 @@ import { registerCallback } from './callbacks.js';
 import { createAndDeliver } from './cards.js';
 import { clickDingtalk } from './click.js';
 import { getByMobile } from './contact.js';
+import { deliverCard } from './deliver.js';
 import { CardStore } from './store.js';
 import { updateCard } from './update.js';
 import type { DingtalkEdition, DingtalkSim } from './wire.js';
@@ -14,6 +15,7 @@ type Handler = (sim: DingtalkSim, req: SimRequest) => Promise<SimResponse>;
 const API: Record<string, Handler> = {
   'POST /v1.0/oauth2/accessToken': accessToken,
   'POST /v1.0/card/instances/createAndDeliver': createAndDeliver,
+  'POST /v1.0/card/instances/deliver': deliverCard,
   'PUT /v1.0/card/instances': updateCard,
   'POST /v1.0/card/callbacks/register': registerCallback,
 };

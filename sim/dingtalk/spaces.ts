@@ -7,6 +7,8 @@ export interface Space {
 }
 
 const PREFIX = 'dtv1.card//';
+/** "openSpaceId … ≤1000 chars" (create-and-deliver-cards; the deliver page uses the same format). */
+export const MAX_OPEN_SPACE_ID_CHARS = 1000;
 const KNOWN_TYPES = ['IM_GROUP', 'IM_ROBOT', 'ONE_BOX', 'IM_SINGLE', 'COOPERATION_FEED', 'TOP_BOX'];
 
 /** `dtv1.card//IM_ROBOT.<userId>[;IM_GROUP.<cid>...]`: one or more spaces, each `TYPE.id`. */
@@ -14,6 +16,12 @@ export function deliverySpaces(openSpaceId: string | undefined): Space[] | { cod
   if (!openSpaceId) return { code: 'param.openSpaceIdEmpty', message: 'openSpaceId is empty' };
   if (!openSpaceId.startsWith(PREFIX))
     return { code: 'param.openSpaceIdInvalid', message: 'openSpaceId must start with dtv1.card//' };
+  if (openSpaceId.length > MAX_OPEN_SPACE_ID_CHARS) {
+    return {
+      code: 'param.openSpaceIdInvalid',
+      message: `openSpaceId is longer than ${MAX_OPEN_SPACE_ID_CHARS} characters`,
+    };
+  }
   const spaces: Space[] = [];
   for (const part of openSpaceId.slice(PREFIX.length).split(';')) {
     const dot = part.indexOf('.');
@@ -29,22 +37,37 @@ export function deliverySpaces(openSpaceId: string | undefined): Space[] | { cod
 
 interface SpaceModels {
   imRobotOpenSpaceModel?: unknown;
-  imRobotOpenDeliverModel?: { spaceType?: string; robotCode?: string } | undefined;
+  imRobotOpenDeliverModel?: DeliverModel;
+}
+
+interface DeliverModel {
+  spaceType?: string | undefined;
+  robotCode?: string | undefined;
 }
 
 /**
- * A card can only go to a space whose space model it has, and a robot chat needs the deliver model naming the robot.
- * The robot of an internal app is, unless configured otherwise, identified by the app's appKey.
+ * A robot chat needs the deliver model naming the robot (createAndDeliver and card/instances/deliver alike). The robot
+ * of an internal app is, unless configured otherwise, identified by the app's appKey.
  */
-export function openSpaceFailure(app: SimApp, body: SpaceModels, spaces: Space[]): SimResponse | undefined {
+export function deliverModelFailure(
+  app: SimApp,
+  deliver: DeliverModel | undefined,
+  spaces: Space[],
+): SimResponse | undefined {
   if (!spaces.some((s) => s.type === 'IM_ROBOT')) return undefined;
-  const deliver = body.imRobotOpenDeliverModel;
   if (!deliver) return apiFail(400, 'param.openDeliverModelEmpty', 'imRobotOpenDeliverModel is empty');
   const robotCode = typeof app.extra.robotCode === 'string' ? app.extra.robotCode : app.appId;
   if (deliver.spaceType !== 'IM_ROBOT' || deliver.robotCode !== robotCode) {
     return apiFail(400, 'param.openDeliverModelError', 'imRobotOpenDeliverModel is invalid (spaceType / robotCode)');
   }
-  if (!body.imRobotOpenSpaceModel)
+  return undefined;
+}
+
+/** A card can only go to a space whose space model it has: createAndDeliver must carry it for its robot chats. */
+export function openSpaceFailure(app: SimApp, body: SpaceModels, spaces: Space[]): SimResponse | undefined {
+  const deliver = deliverModelFailure(app, body.imRobotOpenDeliverModel, spaces);
+  if (deliver) return deliver;
+  if (spaces.some((s) => s.type === 'IM_ROBOT') && !body.imRobotOpenSpaceModel)
     return apiFail(400, 'param.openSpaceModelInvalid', 'imRobotOpenSpaceModel is missing');
   return undefined;
 }

@@ -13,7 +13,9 @@ export interface SimCardInstance {
   publicData: ParamMap;
   /** Per-user data, keyed by DingTalk userId. */
   privateData: Record<string, ParamMap>;
-  /** Inbox message ids of the robot chats the card was delivered into. */
+  /** Space types the card has a space model for (`imRobotOpenSpaceModel` → IM_ROBOT); it can go nowhere else. */
+  spaceTypes: string[];
+  /** Inbox message ids of the robot chats the card was delivered into (one per space, whatever the calls). */
   messageIds: string[];
 }
 

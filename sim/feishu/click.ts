@@ -7,6 +7,7 @@ import type { SimClickRecord, SimMessage } from '../core/inbox.js';
 import { SimInputError } from '../core/types.js';
 import type { SimUser } from '../core/users.js';
 import { findButton, isSchema2, isShared, type CardButton } from './cards.js';
+import { isGroupMessage } from './messages.js';
 import type { FeishuSim } from './wire.js';
 
 type Click = SimClickRequest & { messageId: string };
@@ -132,6 +133,10 @@ export async function clickFeishu(sim: FeishuSim, click: Click): Promise<SimClic
   const app = sim.core.apps.get(sim.platform, message.appId);
   const user = sim.core.users.get(click.userId);
   if (!app || !user) throw new SimInputError(`unknown app or user for this click`, 404);
+  // A group card is pressed by a member of the chat: here every user active on the platform (sim/README.md).
+  if (isGroupMessage(message) && sim.core.users.statusOn(user, sim.platform) !== 'active') {
+    throw new SimInputError(`${user.id} is not a member of ${sim.platform} chat ${message.chatId ?? ''}`, 409);
+  }
   if (!app.callbackUrl) throw new SimInputError(`app ${app.appId} has no callbackUrl (PUT /_sim/apps/...)`, 409);
   const button = findButton(sim.core.inbox.viewFor(message, user.id), click.action);
   if (!button) throw new SimInputError(`the card shows no ${click.action} button`, 409);

@@ -20,8 +20,8 @@ const ReceiveIdType = z.enum(['open_id', 'union_id', 'user_id', 'email', 'chat_i
 
 /** Same `uuid` within 1 hour → at most one message (doc); the repeat answers with the first message. */
 const UUID_WINDOW_MS = 60 * 60 * 1000;
-/** "5 QPS to the same user". */
-const PER_USER_PER_SECOND = 5;
+/** "5 QPS to the same user" and "5 QPS per group". */
+const PER_TARGET_PER_SECOND = 5;
 
 function chatId(sim: FeishuSim, app: SimApp, user: SimUser): string {
   return `oc_${createHash('sha256').update(`${sim.platform}:${app.appId}:${user.id}`).digest('hex').slice(0, 32)}`;
@@ -77,9 +77,35 @@ export function messageData(message: SimMessage, app: SimApp): Record<string, un
   };
 }
 
+/** Where a message lands: one user's chat with the bot, or a group chat (`userId` is then the chat id). */
+interface Target {
+  userId: string;
+  recipientPlatformId: string;
+  chatId: string;
+  /** Feishu: "5 QPS to the same user", "5 QPS per group shared by all bots in the group". */
+  limitKey: string;
+}
+
+function userTarget(sim: FeishuSim, app: SimApp, user: SimUser): Target {
+  const openId = user.ids[sim.platform] ?? '';
+  return { userId: user.id, recipientPlatformId: openId, chatId: chatId(sim, app, user), limitKey: `user:${openId}` };
+}
+
+/**
+ * Group chats: any `oc_…` id that is not a user's chat with the bot is a group the bot is in, whose members are
+ * every user active on this platform (sim/README.md). Its messages are filed under the chat id as `userId`.
+ */
+const GROUP_CHAT_ID = /^oc_[A-Za-z0-9]{8,64}$/;
+export const isGroupMessage = (message: SimMessage): boolean => message.meta.group === true;
+
+function groupTarget(id: string): Target | undefined {
+  if (!GROUP_CHAT_ID.test(id)) return undefined;
+  return { userId: id, recipientPlatformId: id, chatId: id, limitKey: `chat:${id}` };
+}
+
 interface Delivery {
   app: SimApp;
-  user: SimUser;
+  target: Target;
   msgType: string;
   rawContent: string;
   uuid: string | undefined;
@@ -92,23 +118,22 @@ function deliver(sim: FeishuSim, d: Delivery): SimResponse {
   const previous = d.uuid ? sim.core.idempotency.get<string>(scope, d.uuid) : undefined;
   const replay = previous ? sim.core.inbox.get(sim.platform, previous) : undefined;
   if (replay) return ok(messageData(replay, d.app));
-  const openId = d.user.ids[sim.platform] ?? '';
-  const perUser = sim.core.limiter.hit(`${sim.platform}:${d.app.appId}:user:${openId}`, PER_USER_PER_SECOND);
-  if (!perUser.allowed) return fail(400, 230020, 'This operation triggers the frequency limit.');
+  const perTarget = sim.core.limiter.hit(`${sim.platform}:${d.app.appId}:${d.target.limitKey}`, PER_TARGET_PER_SECOND);
+  if (!perTarget.allowed) return fail(400, 230020, 'This operation triggers the frequency limit.');
   const parsed = parseContent(d.msgType, d.rawContent);
   if ('status' in parsed) return parsed;
   const message = sim.core.inbox.add({
     id: Inbox.newId('om_'),
     platform: sim.platform,
     appId: d.app.appId,
-    userId: d.user.id,
-    recipientPlatformId: openId,
-    chatId: chatId(sim, d.app, d.user),
+    userId: d.target.userId,
+    recipientPlatformId: d.target.recipientPlatformId,
+    chatId: d.target.chatId,
     msgType: d.msgType,
     content: parsed.content,
     ...(d.parentId ? { parentId: d.parentId } : {}),
     ...(d.uuid ? { idempotencyKey: d.uuid } : {}),
-    meta: { rawContent: d.rawContent },
+    meta: { rawContent: d.rawContent, ...(d.target.limitKey.startsWith('chat:') ? { group: true } : {}) },
   });
   if (d.uuid) sim.core.idempotency.put(scope, d.uuid, message.id, UUID_WINDOW_MS);
   sim.core.quota.record(d.app);
@@ -123,11 +148,14 @@ export async function createMessage(sim: FeishuSim, req: SimRequest): Promise<Si
   if (!type.success) return fieldViolation('receive_id_type', 'receive_id_type is required');
   const body = SendBody.safeParse(parseJsonBody(req.rawBody));
   if (!body.success) return fieldViolation(String(body.error.issues[0]?.path[0]), body.error.issues[0]?.message ?? '');
-  const user = findRecipient(sim, app, type.data, body.data.receive_id);
+  const { receive_id: receiveId, msg_type: msgType, content: rawContent, uuid } = body.data;
+  const user = findRecipient(sim, app, type.data, receiveId);
+  const group = !user && type.data === 'chat_id' ? groupTarget(receiveId) : undefined;
+  if (group?.chatId.startsWith('oc_nobot')) return fail(400, 230002, 'Bot is not in the chat.');
+  if (group) return deliver(sim, { app, target: group, msgType, rawContent, uuid });
   const refusal = unreachable(sim, user);
   if (refusal || !user) return refusal ?? fail(400, 230034, 'The receive_id is invalid.');
-  const { msg_type: msgType, content: rawContent, uuid } = body.data;
-  return deliver(sim, { app, user, msgType, rawContent, uuid });
+  return deliver(sim, { app, target: userTarget(sim, app, user), msgType, rawContent, uuid });
 }
 
 /** POST /open-apis/im/v1/messages/:message_id/reply — a reply lands in the chat of the message it answers. */
@@ -138,9 +166,11 @@ export async function replyMessage(sim: FeishuSim, req: SimRequest, messageId: s
   if (!body.success) return fieldViolation(String(body.error.issues[0]?.path[0]), body.error.issues[0]?.message ?? '');
   const parent = sim.core.inbox.get(sim.platform, messageId);
   if (!parent || parent.appId !== app.appId) return invalidParam('invalid message_id');
+  const { msg_type: msgType, content: rawContent, uuid } = body.data;
+  const group = isGroupMessage(parent) ? groupTarget(parent.userId) : undefined;
+  if (group) return deliver(sim, { app, target: group, msgType, rawContent, uuid, parentId: parent.id });
   const user = sim.core.users.get(parent.userId);
   const refusal = unreachable(sim, user);
   if (refusal || !user) return refusal ?? invalidParam('invalid message_id');
-  const { msg_type: msgType, content: rawContent, uuid } = body.data;
-  return deliver(sim, { app, user, msgType, rawContent, uuid, parentId: parent.id });
+  return deliver(sim, { app, target: userTarget(sim, app, user), msgType, rawContent, uuid, parentId: parent.id });
 }

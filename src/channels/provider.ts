@@ -50,3 +50,68 @@ export interface ChannelProviderRegistry {
   get(kind: ChannelKind): Promise<ChannelProvider>;
   enabledKinds(): Promise<ChannelKind[]>;
 }
+
+/** A recipient of a shared card, with the nonce their own buttons carry (DingTalk `privateData`). */
+export interface SharedCardRecipient extends CardRecipient {
+  nonce: string;
+}
+
+export interface SharedCardRequest {
+  /** The public content every recipient sees; its `nonce` is unused (each recipient's is in `recipients`). */
+  card: ApprovalCard;
+  recipients: SharedCardRecipient[];
+  /** Deterministic per workflow × channel: the instance id (DingTalk outTrackId); retries never make a second one. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/** Per recipient: their space got the card, or why not (our ChannelErrorCode, e.g. RECIPIENT_UNREACHABLE). */
+export interface SharedCardResult {
+  platformUserId: string;
+  delivered: boolean;
+  error?: { code: string; message: string };
+}
+
+export interface SharedCardDelivery {
+  /** The instance handle for `updateCard` / `remind` (DingTalk outTrackId). */
+  cardRef: string;
+  results: SharedCardResult[];
+}
+
+/**
+ * A platform that can show one card instance to many people (DingTalk): one counted call per round instead of one
+ * per recipient, and one update for everyone. Spaces that fail are reported per recipient, never thrown; a thrown
+ * ChannelError means the whole call failed (retried by the activity's policy).
+ */
+export interface SharedCardProvider {
+  /** Creates the instance and delivers it to every recipient's space (first round). */
+  sendSharedCard(req: SharedCardRequest): Promise<SharedCardDelivery>;
+  /** Delivers the existing instance `cardRef` to more recipients (escalation levels). */
+  deliverSharedCard(req: SharedCardRequest & { cardRef: string }): Promise<SharedCardDelivery>;
+}
+
+export function isSharedCardProvider(p: ChannelProvider): p is ChannelProvider & SharedCardProvider {
+  return 'sendSharedCard' in p && 'deliverSharedCard' in p;
+}
+
+export interface GroupCardRequest {
+  /** The platform's group chat id (Feishu / Lark `oc_…`); the bot must be a member. */
+  chatId: string;
+  /** Public content for every member: its `nonce` is the approval's group nonce, not bound to one approver. */
+  card: ApprovalCard;
+  /** Deterministic per workflow × channel × chat (Feishu `uuid`): a retry never posts a second card. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * A platform that can post one approval card to a group chat (Feishu / Lark): one counted call for every approver
+ * in the chat. The card is updated with `updateCard` (its `recipient` is then the chat). Throws ChannelError.
+ */
+export interface GroupCardProvider {
+  sendGroupCard(req: GroupCardRequest): Promise<{ cardRef: string }>;
+}
+
+export function isGroupCardProvider(p: ChannelProvider): p is ChannelProvider & GroupCardProvider {
+  return 'sendGroupCard' in p;
+}

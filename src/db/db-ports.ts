@@ -1,4 +1,10 @@
-import type { ChannelProvider, ChannelProviderRegistry } from '../channels/provider.js';
+import { isGroupCardProvider, isSharedCardProvider } from '../channels/provider.js';
+import type {
+  ChannelProvider,
+  ChannelProviderRegistry,
+  GroupCardRequest,
+  SharedCardRequest,
+} from '../channels/provider.js';
 import type { ChannelConfigSource } from '../channels/registry.js';
 import { CHANNEL_KINDS, type ChannelKind } from '../domain/channel.js';
 import type { ApprovalPolicy } from '../domain/policy.js';
@@ -84,6 +90,15 @@ export function cachedResolution(
     sendCard: (req) => provider.sendCard(req),
     updateCard: (req) => provider.updateCard(req),
     remind: (req) => provider.remind(req),
+    // Shared card instances (DingTalk) pass through, or the workflow's shared-card activity would find none.
+    ...(isSharedCardProvider(provider) && {
+      sendSharedCard: (req: SharedCardRequest) => provider.sendSharedCard(req),
+      deliverSharedCard: (req: SharedCardRequest & { cardRef: string }) => provider.deliverSharedCard(req),
+    }),
+    // Group-chat cards (Feishu / Lark) likewise.
+    ...(isGroupCardProvider(provider) && {
+      sendGroupCard: (req: GroupCardRequest) => provider.sendGroupCard(req),
+    }),
   });
   return {
     get: async (kind) => wrap(await registry.get(kind), kind),

@@ -125,9 +125,11 @@ void describe('Feishu client against the simulator: tokens and errors', () => {
   void it('per-app rate limit of the simulator answers RATE_LIMITED', async () => {
     sim.core.apps.upsert('feishu', app.appId, { rateLimitPerSecond: 1 });
     const p = provider();
-    const results = await Promise.allSettled(
-      ['a@x.com', 'b@x.com', 'c@x.com'].map((email) => p.resolveUser({ email })),
-    );
+    // One after the other: lookups made together would share one batch_get_id call.
+    const results: PromiseSettledResult<string>[] = [];
+    for (const email of ['a@x.com', 'b@x.com', 'c@x.com']) {
+      results.push(...(await Promise.allSettled([p.resolveUser({ email })])));
+    }
     const limited = results.filter(
       (r) => r.status === 'rejected' && (r.reason as ChannelError).code === 'RATE_LIMITED',
     );

@@ -65,6 +65,31 @@ void describe('Feishu / Lark provider against the simulator', () => {
     assert.equal(sim.core.log.count({ api: 'resolve_user' }), 2, 'repeated lookups are served from the cache');
   });
 
+  void it('looks many people up together: at most 50 mobiles and 50 emails per batch_get_id call', async () => {
+    for (let i = 0; i < 120; i++) {
+      const id = `p${i}`;
+      sim.core.users.upsert(id, {
+        name: id,
+        ...(i % 2 ? { mobile: `1390000${String(i).padStart(4, '0')}` } : { email: `${id}@example.com` }),
+      });
+    }
+    const p = provider();
+    const contacts = Array.from({ length: 120 }, (_, i) =>
+      i % 2 ? { mobile: `1390000${String(i).padStart(4, '0')}` } : { email: `P${i}@Example.com` },
+    );
+    const ids = await Promise.all([
+      ...contacts.map((c) => p.resolveUser(c)),
+      rejection(p.resolveUser({ email: 'nobody@example.com' })),
+    ]);
+    assert.deepEqual(
+      ids.slice(0, 120),
+      contacts.map((_, i) => openId(`p${i}`)),
+    );
+    assert.equal((ids[120] as ChannelError).code, 'RECIPIENT_UNREACHABLE');
+    // 60 mobiles and 61 emails: one call with 50 of each, one for the rest.
+    assert.equal(sim.core.log.count({ api: 'resolve_user' }), 2);
+  });
+
   void it('falls back to the email when the mobile is unknown', async () => {
     const p = provider();
     assert.equal(await p.resolveUser({ mobile: '13999999999', email: 'carol@example.com' }), openId('carol'));

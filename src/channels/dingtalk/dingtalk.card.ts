@@ -7,7 +7,8 @@ import type { ApprovalCard } from '../../domain/card.js';
  * The published template (card builder) binds these variables:
  * - public: ticketType, title, requester, fields (JSON array of {label,value}), deadline, status, statusText,
  *   detailsUrl, showActions ("true"/"false", hides both buttons), ticketId, tenant, level, reminder;
- * - private (per user, marked 私有): nonce;
+ * - nonce: set publicly when the card is created (a shared card's one nonce) and, for recipients with a nonce of
+ *   their own, privately (privateData per user, which wins);
  * - buttons "approve" / "reject" (回传请求) with params {action, ticketId: ${ticketId}, tenant: ${tenant},
  *   nonce: ${nonce}}: never the clicker's identity, which DingTalk itself puts in the callback's `userId`.
  */
@@ -45,9 +46,16 @@ export function cardParamMap(card: ApprovalCard, opts: DingtalkCardOptions): Par
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, k === 'detailsUrl' ? v : clip(v)]));
 }
 
+export type PrivateData = Record<string, { cardParamMap: ParamMap }>;
+
 /** `privateData` for the one recipient of a 1:1 robot card: the nonce bound to them. */
-export function privateData(card: ApprovalCard, platformUserId: string): Record<string, { cardParamMap: ParamMap }> {
+export function privateData(card: ApprovalCard, platformUserId: string): PrivateData {
   return { [platformUserId]: { cardParamMap: { nonce: card.nonce } } };
+}
+
+/** `privateData` of a shared card: every recipient's own nonce under their userId, so their buttons carry it. */
+export function recipientsPrivateData(recipients: readonly { platformUserId: string; nonce: string }[]): PrivateData {
+  return Object.fromEntries(recipients.map((r) => [r.platformUserId, { cardParamMap: { nonce: r.nonce } }]));
 }
 
 export function reminderText(card: ApprovalCard, reminder: number): string {

@@ -147,6 +147,7 @@ const DINGTALK_API_KINDS: Record<string, PlatformApiKind> = {
   '/v1.0/oauth2/accessToken': 'token',
   '/topapi/v2/user/getbymobile': 'lookup',
   '/v1.0/card/instances/createAndDeliver': 'send',
+  '/v1.0/card/instances/deliver': 'send',
   '/v1.0/card/instances': 'update',
   '/v1.0/card/callbacks/register': 'callback-registration',
 };

@@ -1,29 +1,56 @@
 import { z } from 'zod';
-import type { ChannelProvider, ReminderRequest, SendCardRequest, UpdateCardRequest } from '../provider.js';
+import type {
+  ChannelProvider,
+  ReminderRequest,
+  SendCardRequest,
+  SharedCardDelivery,
+  SharedCardProvider,
+  SharedCardRecipient,
+  SharedCardRequest,
+  UpdateCardRequest,
+} from '../provider.js';
+import type { ApprovalCard } from '../../domain/card.js';
 import { ChannelError } from '../channel-error.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig, DingtalkKind } from './dingtalk.config.js';
-import { cardParamMap, privateData, reminderText, type ParamMap } from './dingtalk.card.js';
+import {
+  cardParamMap,
+  privateData,
+  recipientsPrivateData,
+  reminderText,
+  type ParamMap,
+  type PrivateData,
+} from './dingtalk.card.js';
+import {
+  chunkRobotSpaces,
+  DeliverResult,
+  failed,
+  openSpaceId,
+  recipientResults,
+  spaceOutcomes,
+  type SpaceOutcome,
+} from './dingtalk.spaces.js';
 
 const GetByMobile = z.object({ result: z.object({ userid: z.string().min(1) }) });
-const DeliverResult = z.looseObject({
-  spaceId: z.string().optional(),
-  success: z.boolean(),
-  errorMsg: z.string().optional(),
-});
 const CreateAndDeliver = z.looseObject({
   success: z.boolean().optional(),
   result: z.looseObject({ deliverResults: z.array(DeliverResult).default([]) }).optional(),
 });
+const Deliver = z.looseObject({ success: z.boolean().optional(), result: z.array(DeliverResult).default([]) });
 const Success = z.looseObject({ success: z.boolean().optional() });
 const Registered = z.looseObject({
   result: z.looseObject({ callbackUrl: z.string().optional(), apiSecret: z.string().optional() }).optional(),
 });
 const NO_EMAIL_LOOKUP = 'DingTalk cannot look users up by email; add a mobile';
 const MAX_CACHED_USERS = 10_000;
+const TOO_LONG = 'the userId is too long for an openSpaceId (1,000 characters)';
 
-/** One provider for both editions: same API, own credentials and base URLs (reference §7). */
-export class DingtalkProvider implements ChannelProvider {
+/**
+ * One provider for both editions: same API, own credentials and base URLs (reference §7). Approval cards are shared
+ * (SharedCardProvider): one instance per approval, delivered into every recipient's robot chat, so one
+ * `PUT card/instances` updates what everyone sees.
+ */
+export class DingtalkProvider implements ChannelProvider, SharedCardProvider {
   private readonly users = new Map<string, string>();
 
   constructor(
@@ -52,37 +79,62 @@ export class DingtalkProvider implements ChannelProvider {
     return found.result.userid;
   }
 
+  /** A 1:1 card (one instance per recipient); the shared card below is what approvals use. */
   async sendCard(req: SendCardRequest): Promise<{ cardRef: string }> {
     const userId = req.recipient.platformUserId;
-    const body = {
-      cardTemplateId: this.config.cardTemplateId,
-      outTrackId: req.idempotencyKey,
-      callbackType: 'HTTP',
-      callbackRouteKey: this.config.callbackRouteKey,
-      cardData: { cardParamMap: cardParamMap(req.card, this.config) },
-      privateData: privateData(req.card, userId),
-      openSpaceId: `dtv1.card//IM_ROBOT.${userId}`,
-      imRobotOpenSpaceModel: {
-        supportForward: false,
-        lastMessageI18n: { ZH_CN: req.card.title, EN_US: req.card.title },
-      },
-      imRobotOpenDeliverModel: { spaceType: 'IM_ROBOT', robotCode: this.config.robotCode },
-      userIdType: 1,
-    };
-    try {
-      const reply = await this.client.api(
-        'POST',
-        '/v1.0/card/instances/createAndDeliver',
-        body,
-        CreateAndDeliver,
-        req.signal,
-      );
-      checkDelivered(reply);
-    } catch (err) {
-      // One outTrackId is one card: a retry after a lost answer finds the card already there, which is success.
-      if (!(err instanceof ChannelError) || err.vendorCode !== 'param.cardAlreadyExist') throw err;
+    const key = req.idempotencyKey;
+    const entries =
+      (await this.createAndDeliver(key, req.card, privateData(req.card, userId), [userId], req.signal)) ??
+      (await this.deliver(key, [userId], req.signal));
+    const outcome = spaceOutcomes([userId], entries).get(userId);
+    if (outcome?.error) {
+      const code = outcome.error.code === 'TRANSIENT' ? 'TRANSIENT' : 'RECIPIENT_UNREACHABLE';
+      throw new ChannelError(code, outcome.error.message, undefined, 'deliverResults');
     }
-    return { cardRef: req.idempotencyKey };
+    return { cardRef: key };
+  }
+
+  /**
+   * One createAndDeliver: the instance (outTrackId = the idempotency key) with every recipient's nonce in
+   * `privateData`, delivered to as many robot chats as one `openSpaceId` holds; further recipients get the same
+   * instance through card/instances/deliver (their private data is already on it). A retry after a lost answer finds
+   * the instance (`param.cardAlreadyExist`) and delivers it to every space instead of assuming the first try did:
+   * delivering again into a chat that has the card is harmless, skipping one that did not get it is not.
+   */
+  async sendSharedCard(req: SharedCardRequest): Promise<SharedCardDelivery> {
+    const outTrackId = req.idempotencyKey;
+    const { chunks, outcomes } = plan(req.recipients);
+    const [first, ...rest] = chunks;
+    if (first) {
+      const data = recipientsPrivateData(withOwnNonce(req.card, req.recipients));
+      const entries = await this.createAndDeliver(outTrackId, req.card, data, first, req.signal);
+      if (entries) merge(outcomes, spaceOutcomes(first, entries));
+      else rest.unshift(first);
+      // Once createAndDeliver has answered, a later chunk's final failure is partial: reported, not thrown.
+      await this.deliverChunks(outTrackId, rest, outcomes, req.signal, entries === undefined);
+    }
+    return { cardRef: outTrackId, results: recipientResults(req.recipients, outcomes) };
+  }
+
+  /**
+   * Escalation: the existing instance into the new recipients' robot chats (card/instances/deliver, chunked), then one
+   * `PUT card/instances` with the round's public content and the nonces of those who got it. card/instances/deliver
+   * takes no privateData (delivery-card-interface; the SDK's DeliverCardRequest has none), and putting it first would
+   * fail the whole call for one unknown userId (`param.userIdNotExist`). An instance that was never created (the
+   * first round reached nobody) is created here with createAndDeliver.
+   */
+  async deliverSharedCard(req: SharedCardRequest & { cardRef: string }): Promise<SharedCardDelivery> {
+    const { chunks, outcomes } = plan(req.recipients);
+    try {
+      await this.deliverChunks(req.cardRef, chunks, outcomes, req.signal, true);
+    } catch (err) {
+      if (!(err instanceof ChannelError) || err.vendorCode !== 'param.cardNotExist') throw err;
+      return this.sendSharedCard({ ...req, idempotencyKey: req.cardRef });
+    }
+    const reached = req.recipients.filter((r) => outcomes.get(r.platformUserId)?.delivered);
+    const needNonces = withOwnNonce(req.card, reached);
+    if (needNonces.length > 0) await this.bindNonces(req.cardRef, req.card, needNonces, outcomes, req.signal);
+    return { cardRef: req.cardRef, results: recipientResults(req.recipients, outcomes) };
   }
 
   async updateCard(req: UpdateCardRequest): Promise<void> {
@@ -127,24 +179,147 @@ export class DingtalkProvider implements ChannelProvider {
     params: ParamMap,
     signal?: AbortSignal,
     usage: 'update' | 'reminder' = 'update',
+    data?: PrivateData,
   ): Promise<void> {
-    const body = { outTrackId, cardData: { cardParamMap: params }, cardUpdateOptions: { updateCardDataByKey: true } };
+    const body = {
+      outTrackId,
+      cardData: { cardParamMap: params },
+      ...(data && { privateData: data }),
+      cardUpdateOptions: { updateCardDataByKey: true, ...(data && { updatePrivateDataByKey: true }) },
+      userIdType: 1,
+    };
     const reply = await this.client.api('PUT', '/v1.0/card/instances', body, Success, signal, usage);
     if (reply.success === false) throw new ChannelError('TRANSIENT', 'DingTalk card update answered success=false');
   }
+
+  /**
+   * createAndDeliver to the robot chats of `userIds`: their deliverResults, or undefined when the instance already
+   * exists (`param.cardAlreadyExist`: an earlier try was processed and its answer lost).
+   */
+  private async createAndDeliver(
+    outTrackId: string,
+    card: ApprovalCard,
+    data: PrivateData,
+    userIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<DeliverResult[] | undefined> {
+    const body = {
+      cardTemplateId: this.config.cardTemplateId,
+      outTrackId,
+      callbackType: 'HTTP',
+      callbackRouteKey: this.config.callbackRouteKey,
+      // The public nonce serves recipients without private data (a shared card's one nonce); private data wins.
+      cardData: { cardParamMap: { ...cardParamMap(card, this.config), nonce: card.nonce } },
+      ...(Object.keys(data).length > 0 && { privateData: data }),
+      openSpaceId: openSpaceId(userIds),
+      imRobotOpenSpaceModel: {
+        supportForward: false,
+        lastMessageI18n: { ZH_CN: card.title, EN_US: card.title },
+      },
+      imRobotOpenDeliverModel: this.robotDeliverModel(),
+      userIdType: 1,
+    };
+    try {
+      const path = '/v1.0/card/instances/createAndDeliver';
+      const reply = await this.client.api('POST', path, body, CreateAndDeliver, signal);
+      if (reply.success === false) {
+        throw new ChannelError('TRANSIENT', 'DingTalk createAndDeliver answered success=false');
+      }
+      return reply.result?.deliverResults ?? [];
+    } catch (err) {
+      if (err instanceof ChannelError && err.vendorCode === 'param.cardAlreadyExist') return undefined;
+      throw err;
+    }
+  }
+
+  /** card/instances/deliver of an existing instance to the robot chats of `userIds` (one openSpaceId). */
+  private async deliver(
+    outTrackId: string,
+    userIds: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<DeliverResult[]> {
+    const body = {
+      outTrackId,
+      openSpaceId: openSpaceId(userIds),
+      imRobotOpenDeliverModel: this.robotDeliverModel(),
+      userIdType: 1,
+    };
+    const reply = await this.client.api('POST', '/v1.0/card/instances/deliver', body, Deliver, signal);
+    if (reply.success === false) throw new ChannelError('TRANSIENT', 'DingTalk card deliver answered success=false');
+    return reply.result;
+  }
+
+  /**
+   * Delivers chunk by chunk. A retryable failure is thrown (the activity retries the whole delivery, which is safe);
+   * a final one (quota, permissions) is reported for that chunk's recipients, or thrown when no call of this
+   * delivery got through (`allOrNothing`: the whole call failed).
+   */
+  private async deliverChunks(
+    outTrackId: string,
+    chunks: readonly string[][],
+    outcomes: Map<string, SpaceOutcome>,
+    signal: AbortSignal | undefined,
+    allOrNothing: boolean,
+  ): Promise<void> {
+    let answered = false;
+    let finalError: ChannelError | undefined;
+    for (const chunk of chunks) {
+      try {
+        merge(outcomes, spaceOutcomes(chunk, await this.deliver(outTrackId, chunk, signal)));
+        answered = true;
+      } catch (err) {
+        if (!(err instanceof ChannelError) || err.retryable || err.vendorCode === 'param.cardNotExist') throw err;
+        finalError ??= err;
+        for (const id of chunk) outcomes.set(id, failed(err.code, err.message));
+      }
+    }
+    if (allOrNothing && !answered && finalError) throw finalError;
+  }
+
+  /**
+   * Puts the nonces of newly reached recipients on the instance (with the round's public content). When that fails
+   * for good, their cards are there but their buttons carry no nonce: reported as not delivered, with why.
+   */
+  private async bindNonces(
+    outTrackId: string,
+    card: ApprovalCard,
+    reached: readonly SharedCardRecipient[],
+    outcomes: Map<string, SpaceOutcome>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    try {
+      await this.update(outTrackId, cardParamMap(card, this.config), signal, 'update', recipientsPrivateData(reached));
+    } catch (err) {
+      if (!(err instanceof ChannelError) || err.retryable) throw err;
+      const message = `the card was delivered but its buttons could not be bound: ${err.message}`;
+      for (const r of reached) outcomes.set(r.platformUserId, failed(err.code, message));
+    }
+  }
+
+  private robotDeliverModel(): { spaceType: 'IM_ROBOT'; robotCode: string } {
+    return { spaceType: 'IM_ROBOT', robotCode: this.config.robotCode };
+  }
 }
 
-/** A top-level success can hide a space that did not get the card: every deliverResults entry must succeed. */
-function checkDelivered(reply: z.infer<typeof CreateAndDeliver>): void {
-  if (reply.success === false) throw new ChannelError('TRANSIENT', 'DingTalk createAndDeliver answered success=false');
-  const failed = reply.result?.deliverResults.find((r) => !r.success);
-  if (failed) {
-    const reason = failed.errorMsg ?? 'not delivered';
-    throw new ChannelError(
-      'RECIPIENT_UNREACHABLE',
-      `DingTalk did not deliver the card: ${reason}`,
-      undefined,
-      'deliverResults',
-    );
-  }
+/**
+ * Recipients whose buttons carry a nonce of their own (privateData). When every recipient shares the card's public
+ * nonce (the workflow's per-approval card nonce; DingTalk's signed callback names the clicker), none need private
+ * data, and an escalation is one deliver call with no PUT.
+ */
+function withOwnNonce(card: ApprovalCard, recipients: readonly SharedCardRecipient[]): SharedCardRecipient[] {
+  return recipients.filter((r) => r.nonce !== card.nonce);
+}
+
+/** Spaces in chunks that fit one openSpaceId; ids too long for any are failed up front. */
+function plan(recipients: readonly SharedCardRecipient[]): {
+  chunks: string[][];
+  outcomes: Map<string, SpaceOutcome>;
+} {
+  const { chunks, oversized } = chunkRobotSpaces(recipients.map((r) => r.platformUserId));
+  const outcomes = new Map<string, SpaceOutcome>(oversized.map((id) => [id, failed('INVALID_REQUEST', TOO_LONG)]));
+  return { chunks, outcomes };
+}
+
+function merge(into: Map<string, SpaceOutcome>, from: ReadonlyMap<string, SpaceOutcome>): void {
+  for (const [id, outcome] of from) into.set(id, outcome);
 }

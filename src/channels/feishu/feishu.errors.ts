@@ -42,6 +42,9 @@ export const FEISHU_ERROR_TABLE: Readonly<Record<number, ChannelErrorCode>> = {
   230035: 'RECIPIENT_UNREACHABLE',
   230038: 'RECIPIENT_UNREACHABLE',
   230053: 'RECIPIENT_UNREACHABLE',
+  // Group chats: the bot is not (or no longer) in the group; the chat was dissolved.
+  230002: 'RECIPIENT_UNREACHABLE',
+  232009: 'RECIPIENT_UNREACHABLE',
   // Our request is wrong (card too big, bad card JSON, recalled / too old message, validation failures).
   230001: 'INVALID_REQUEST',
   230011: 'INVALID_REQUEST',

@@ -1,11 +1,19 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Dispatcher } from 'undici';
-import type { ChannelProvider, ReminderRequest, SendCardRequest, UpdateCardRequest } from '../provider.js';
+import type {
+  ChannelProvider,
+  GroupCardProvider,
+  GroupCardRequest,
+  ReminderRequest,
+  SendCardRequest,
+  UpdateCardRequest,
+} from '../provider.js';
 import { observerFor, type PlatformCallObserver } from '../call-observer.js';
 import { ChannelError } from '../channel-error.js';
 import { renderFeishuCard, renderReminderText } from './feishu.card.js';
 import { FeishuClient } from './feishu.client.js';
+import { LookupBatcher } from './feishu.lookup.js';
 import type { FeishuKind, ResolvedFeishuConfig } from './feishu.config.js';
 
 const MessageData = z.object({ message_id: z.string().min(1) });
@@ -28,9 +36,10 @@ export interface FeishuProviderOptions {
 }
 
 /** ChannelProvider for Feishu and Lark: same API and cards, different base URL and credentials. */
-export class FeishuProvider implements ChannelProvider {
+export class FeishuProvider implements ChannelProvider, GroupCardProvider {
   private readonly client: FeishuClient;
   private readonly users = new Map<string, { openId: string; expiresAt: number }>();
+  private readonly lookups: LookupBatcher;
   private readonly label: string;
   private readonly now: () => number;
 
@@ -50,6 +59,16 @@ export class FeishuProvider implements ChannelProvider {
       now: this.now,
       ...(observer ? { observer } : {}),
     });
+    this.lookups = new LookupBatcher(async ({ mobiles, emails }) => {
+      const data = await this.client.call({
+        api: 'resolve_user',
+        method: 'POST',
+        path: '/open-apis/contact/v3/users/batch_get_id?user_id_type=open_id',
+        body: { ...(mobiles.length ? { mobiles } : {}), ...(emails.length ? { emails } : {}) },
+        data: UserList,
+      });
+      return data.user_list;
+    });
   }
 
   async resolveUser(contact: { mobile?: string; email?: string }, signal?: AbortSignal): Promise<string> {
@@ -57,20 +76,7 @@ export class FeishuProvider implements ChannelProvider {
     if (!key) throw new ChannelError('INVALID_REQUEST', 'resolveUser needs a mobile or an email');
     const cached = this.users.get(key);
     if (cached && cached.expiresAt > this.now()) return cached.openId;
-    const data = await this.client.call({
-      api: 'resolve_user',
-      method: 'POST',
-      path: '/open-apis/contact/v3/users/batch_get_id?user_id_type=open_id',
-      // Both lists in one call when both are known: the first match wins (mobile first).
-      body: {
-        ...(contact.mobile ? { mobiles: [contact.mobile] } : {}),
-        ...(contact.email ? { emails: [contact.email] } : {}),
-      },
-      data: UserList,
-      ...(signal ? { signal } : {}),
-    });
-    const byMobile = data.user_list.find((u) => u.mobile !== undefined && u.user_id)?.user_id;
-    const openId = byMobile ?? data.user_list.find((u) => u.user_id)?.user_id;
+    const openId = await this.lookups.resolve(contact, signal);
     if (!openId) {
       // Feishu omits user_id instead of failing: unknown, resigned, or outside the app's contact data scope.
       const by = [contact.mobile && 'mobile', contact.email && 'email'].filter(Boolean).join(' or ');
@@ -82,12 +88,25 @@ export class FeishuProvider implements ChannelProvider {
   }
 
   async sendCard(req: SendCardRequest): Promise<{ cardRef: string }> {
+    return this.send('open_id', req.recipient.platformUserId, req);
+  }
+
+  /** One card in an approvers' group chat: the same card JSON, its buttons carrying the approval's group nonce. */
+  async sendGroupCard(req: GroupCardRequest): Promise<{ cardRef: string }> {
+    return this.send('chat_id', req.chatId, req);
+  }
+
+  private async send(
+    idType: 'open_id' | 'chat_id',
+    receiveId: string,
+    req: SendCardRequest | GroupCardRequest,
+  ): Promise<{ cardRef: string }> {
     const data = await this.client.call({
       api: 'send',
       method: 'POST',
-      path: '/open-apis/im/v1/messages?receive_id_type=open_id',
+      path: `/open-apis/im/v1/messages?receive_id_type=${idType}`,
       body: {
-        receive_id: req.recipient.platformUserId,
+        receive_id: receiveId,
         msg_type: 'interactive',
         content: this.cardContent(req),
         uuid: feishuUuid(req.idempotencyKey),
@@ -126,7 +145,7 @@ export class FeishuProvider implements ChannelProvider {
   }
 
   /** `content` is the card as a JSON string, not an object. */
-  private cardContent(req: UpdateCardRequest | SendCardRequest): string {
+  private cardContent(req: { card: UpdateCardRequest['card'] }): string {
     const options = this.config.consoleBaseUrl ? { consoleBaseUrl: this.config.consoleBaseUrl } : {};
     return JSON.stringify(renderFeishuCard(req.card, options));
   }
