@@ -107,7 +107,7 @@ export {
   ChannelKind,
   channelTaskQueue,
 } from './domain/channel.js';
-export { ApprovalLevel, ApprovalMode, ApprovalPolicy, type ApprovalPolicyInput } from './domain/policy.js';
+export { ApprovalLevel, ApprovalMode, ApprovalPolicy, type ApprovalPolicyInput, GroupChat } from './domain/policy.js';
 export {
   ApprovalStatusKey,
   EscalationLevelKey,

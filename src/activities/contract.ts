@@ -6,7 +6,8 @@ import type { ApprovalCard } from '../domain/card.js';
 import type { ChannelKind } from '../domain/channel.js';
 import type { ApprovalLevel, ApprovalPolicy } from '../domain/policy.js';
 import type { ApprovalResult, Recipient, Unreachable } from '../domain/state.js';
-import type { CardRecipient } from '../channels/provider.js';
+import type { CardRecipient, SharedCardRecipient, SharedCardResult } from '../channels/provider.js';
+import type { PlatformCallTally } from '../channels/call-observer.js';
 
 export interface LoadPolicyInput {
   tenant: string;
@@ -24,7 +25,15 @@ export interface ResolveRecipientsInput {
   requesterId: string;
 }
 
-export interface ResolveRecipientsResult {
+/**
+ * Every activity that may reach a platform reports the calls it made (`calls`, per channel kind and API kind), so
+ * the workflow can total what an approval spent. Results recorded before counting have none (undefined).
+ */
+export interface CountedCalls {
+  calls?: PlatformCallTally;
+}
+
+export interface ResolveRecipientsResult extends CountedCalls {
   recipients: Recipient[];
   unreachable: Unreachable[];
 }
@@ -48,6 +57,25 @@ export interface RemindInput extends UpdateCardInput {
   idempotencyKey: string;
 }
 
+/**
+ * One card instance for many recipients (SHARED_CARD_KINDS): the first round creates it (no `cardRef`), later rounds
+ * deliver the same instance (`cardRef`). `card` is the public content; each recipient's nonce rides beside them.
+ */
+export interface SendSharedCardInput {
+  kind: ChannelKind;
+  card: ApprovalCard;
+  recipients: SharedCardRecipient[];
+  /** Deterministic per workflow × kind: the instance id, so a retry never makes a second instance. */
+  idempotencyKey: string;
+  cardRef?: string;
+}
+
+export interface SendSharedCardResult extends CountedCalls {
+  cardRef: string;
+  /** Per recipient (by platform user id): delivered, or the error of their space. */
+  results: SharedCardResult[];
+}
+
 export interface NotifyTicketSystemInput {
   url: string;
   result: ApprovalResult;
@@ -60,7 +88,9 @@ export interface OrchestrationActivities {
 }
 
 export interface ChannelActivities {
-  sendCard(input: SendCardInput): Promise<{ cardRef: string }>;
-  updateCard(input: UpdateCardInput): Promise<void>;
-  remind(input: RemindInput): Promise<void>;
+  sendCard(input: SendCardInput): Promise<{ cardRef: string } & CountedCalls>;
+  sendSharedCard(input: SendSharedCardInput): Promise<SendSharedCardResult>;
+  /** Resolved with nothing by workers from before calls were counted. */
+  updateCard(input: UpdateCardInput): Promise<CountedCalls | void>;
+  remind(input: RemindInput): Promise<CountedCalls | void>;
 }

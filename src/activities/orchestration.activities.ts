@@ -1,6 +1,7 @@
 import { cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
+import { countingCalls } from '../channels/call-observer.js';
 import type { ChannelProviderRegistry } from '../channels/provider.js';
 import type { PolicySource, UserDirectory } from '../store/ports.js';
 import type { OrchestrationActivities } from './contract.js';
@@ -31,7 +32,11 @@ export function createOrchestrationActivities(deps: OrchestrationDeps): Orchestr
       }
       return policy;
     },
-    resolveRecipients: (input) => resolveRecipients(deps, input),
+    // Lookups cost platform calls (and tokens): reported with the result so the approval can total them.
+    async resolveRecipients(input) {
+      const { result, calls } = await countingCalls(() => resolveRecipients(deps, input));
+      return { ...result, calls };
+    },
     notifyTicketSystem: (input) =>
       notifyTicketSystem(
         { secret: deps.webhookSecret, dispatcher: deps.dispatcher, signal: cancellationSignal() },

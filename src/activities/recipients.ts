@@ -19,7 +19,7 @@ export async function resolveRecipients(
   const users = await candidateUsers(deps.directory, input);
   const enabled = await deps.channels.enabledKinds();
   const wanted = input.spec.channels.length > 0 ? input.spec.channels : enabled;
-  // People are resolved a few at a time: each needs a directory read and a cached-id read or a platform lookup,
+  // People are resolved many at a time: each needs a directory read and a cached-id read or a platform lookup,
   // and 500 approvers one after the other spent over a second on round trips alone. Order is kept.
   const resolved = await mapInOrder(users, RESOLVE_CONCURRENCY, async (candidate) => {
     if ('reason' in candidate) return { unreachable: [candidate] };
@@ -41,8 +41,11 @@ export async function resolveRecipients(
   };
 }
 
-/** How many people one resolveRecipients activity resolves at once. */
-const RESOLVE_CONCURRENCY = 8;
+/**
+ * How many people one resolveRecipients activity resolves at once: as many as one Feishu / Lark batch lookup takes,
+ * so their provider can fill a `batch_get_id` call (feishu.lookup.ts).
+ */
+export const RESOLVE_CONCURRENCY = 50;
 
 /**
  * `items.map(fn)` with at most `limit` calls running; results in the items' order. The first failure rejects and

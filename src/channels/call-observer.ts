@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChannelKind } from '../domain/channel.js';
 
 /**
@@ -38,5 +39,38 @@ export function observerFor(
     } catch {
       // Accounting must never break delivery.
     }
+  };
+}
+
+/** Calls by what they were for. */
+export type PlatformCallCounts = Partial<Record<PlatformApiKind, number>>;
+/** Calls per channel kind and API kind: what an activity reports about the calls it made. */
+export type PlatformCallTally = Partial<Record<ChannelKind, PlatformCallCounts>>;
+
+const tallies = new AsyncLocalStorage<PlatformCallTally>();
+
+/**
+ * Runs `body` with a tally of its own: every platform call made inside it (through a registry's providers, in any
+ * async continuation of `body`) is counted there. Tallies nest nowhere: the innermost one counts.
+ */
+export async function countingCalls<T>(body: () => Promise<T>): Promise<{ result: T; calls: PlatformCallTally }> {
+  const calls: PlatformCallTally = {};
+  const result = await tallies.run(calls, body);
+  return { result, calls };
+}
+
+/** Adds one call to the tally of the activity it is made in; nothing outside one. */
+export function countCall(event: Pick<PlatformCallEvent, 'kind' | 'api'>): void {
+  const tally = tallies.getStore();
+  if (!tally) return;
+  const counts = (tally[event.kind] ??= {});
+  counts[event.api] = (counts[event.api] ?? 0) + 1;
+}
+
+/** The registry's observer: counts into the running activity's tally, then tells `observer` (usage accounting). */
+export function countingObserver(observer?: PlatformCallObserver): PlatformCallObserver {
+  return (event) => {
+    countCall(event);
+    observer?.(event);
   };
 }

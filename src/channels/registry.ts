@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { ChannelKind } from '../domain/channel.js';
 import { CHANNEL_KINDS } from '../domain/channel.js';
-import type { PlatformCallObserver } from './call-observer.js';
+import { countingObserver, type PlatformCallObserver } from './call-observer.js';
 import { ChannelError } from './channel-error.js';
 import { createDingtalkProvider } from './dingtalk/index.js';
 import { createFeishuProvider } from './feishu/index.js';
@@ -38,13 +38,15 @@ export interface ChannelConfigSource {
 
 /**
  * Builds providers from configs loaded by reference and keeps one per kind until its config version changes,
- * so tokens and user-id caches survive between activities.
+ * so tokens and user-id caches survive between activities. Every call is also counted into the running activity's
+ * tally (`countingCalls`), with or without an `onCall` observer, so each approval knows what it spent.
  */
 export function createChannelRegistry(
   source: ChannelConfigSource,
   dispatcher: Dispatcher,
-  options: ChannelRegistryOptions = {},
+  registryOptions: ChannelRegistryOptions = {},
 ): ChannelProviderRegistry {
+  const options: ChannelRegistryOptions = { ...registryOptions, onCall: countingObserver(registryOptions.onCall) };
   const cache = new Map<ChannelKind, { version: string; provider: ChannelProvider }>();
   return {
     async get(kind) {

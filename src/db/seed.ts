@@ -32,6 +32,7 @@ export function policyToRule(ticketType: string, policy: ApprovalPolicy): Rule {
       channels: l.channels,
     })),
     deadline: { afterMs: policy.deadlineMs, outcome: policy.onDeadline },
+    ...(policy.groupChats ? { groupChats: policy.groupChats } : {}),
     enabled: true,
   };
   return Rule.parse(input);

@@ -52,6 +52,11 @@ export const DecisionRequest = z.object({
   comment: z.string().max(1000).optional(),
   /** Where the decision came from. */
   via: z.enum(['api', 'dingtalk', 'dingtalk-exclusive', 'feishu', 'lark']).default('api'),
+  /**
+   * Card clicks: the clicker's verified platform user id on `via` (Feishu open_id, DingTalk userId). The workflow
+   * accepts the decision only if it is `userId`'s id on that channel (group-chat cards carry no per-approver nonce).
+   */
+  platformUserId: z.string().min(1).max(128).optional(),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 

@@ -26,6 +26,26 @@ export const ApprovalLevel = z.object({
 });
 export type ApprovalLevel = z.infer<typeof ApprovalLevel>;
 
+/** Feishu / Lark group chat id as the IM API returns it (`oc_` + 32 hex on the real platforms). */
+export const FeishuChatId = z
+  .string()
+  .regex(/^oc_[A-Za-z0-9]{8,64}$/, 'a Feishu / Lark group chat id: "oc_" followed by letters and digits');
+
+/**
+ * One approvers' group chat that gets one shared card per approval (sent at level 1, updated once with the outcome):
+ * two counted calls whatever the number of approvers. The bot must be a member of the chat. Clicks count only from
+ * eligible approvers (matched by their platform user id on that kind); anyone else is told they are not an approver.
+ * - `also`: the group card and every approver's one-to-one card on that kind.
+ * - `instead`: no one-to-one cards on that kind, at any level (escalated approvers must be in the chat too); if the
+ *   group card cannot be delivered, the approvers get one-to-one cards after all.
+ */
+export const GroupChat = z.object({
+  kind: z.enum(['feishu', 'lark']),
+  chatId: FeishuChatId,
+  mode: z.enum(['also', 'instead']).default('also'),
+});
+export type GroupChat = z.infer<typeof GroupChat>;
+
 export const ApprovalMode = z.enum(['any', 'all', 'quorum']);
 export type ApprovalMode = z.infer<typeof ApprovalMode>;
 
@@ -48,6 +68,8 @@ export const ApprovalPolicy = z
     onDeadline: z.enum(['expired', 'rejected']).default('expired'),
     /** The stored rule version this policy came from, when it came from a rule. */
     ruleVersion: z.string().max(64).optional(),
+    /** Approvers' group chats that get one shared card per approval (absent: one-to-one cards only). */
+    groupChats: z.array(GroupChat).max(4).optional(),
   })
   .superRefine((p, ctx) => {
     if (p.mode === 'quorum' && p.quorum === undefined) {
@@ -74,6 +96,22 @@ export const ApprovalPolicy = z
         });
       }
     }
+    checkGroupChats(p.groupChats ?? [], ctx);
   });
 export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
 export type ApprovalPolicyInput = z.input<typeof ApprovalPolicy>;
+
+/** At most one group chat per platform: one shared card per approval and kind is what keeps the call count flat. */
+function checkGroupChats(chats: readonly GroupChat[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  chats.forEach((chat, i) => {
+    if (seen.has(chat.kind)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['groupChats', i, 'kind'],
+        message: `only one group chat per platform (${chat.kind} is listed twice)`,
+      });
+    }
+    seen.add(chat.kind);
+  });
+}

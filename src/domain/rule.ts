@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChannelKind } from './channel.js';
-import { ApprovalMode, ApprovalPolicy } from './policy.js';
+import { ApprovalMode, ApprovalPolicy, GroupChat } from './policy.js';
 
 const Millis = z
   .number()
@@ -55,6 +55,8 @@ export const RuleSpec = z.object({
   reminders: z.object({ everyMs: Millis, max: z.number().int().min(0).max(50) }).optional(),
   escalations: z.array(EscalationLevel).max(9).default([]),
   deadline: z.object({ afterMs: Millis, outcome: z.enum(['expired', 'rejected']).default('expired') }),
+  /** Approvers' group chats that also (or instead) get one shared card per approval; see GroupChat. */
+  groupChats: z.array(GroupChat).max(4).optional(),
   enabled: z.boolean().default(true),
 });
 export type RuleSpec = z.infer<typeof RuleSpec>;
@@ -87,6 +89,7 @@ export function ruleToPolicy(rule: RuleSpec, ruleVersion?: string): ApprovalPoli
     deadlineMs: rule.deadline.afterMs,
     onDeadline: rule.deadline.outcome,
     ...(ruleVersion !== undefined ? { ruleVersion } : {}),
+    ...(rule.groupChats ? { groupChats: rule.groupChats } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { PlatformApiKind } from '../channels/call-observer.js';
 import type { ChannelKind } from './channel.js';
 import type { ApprovalStatus, DecisionKind, TicketField } from './approval.js';
 import type { ApprovalMode } from './policy.js';
@@ -34,6 +35,23 @@ export interface Delivery {
   /** Our ChannelErrorCode, or another failure type (e.g. a timeout). */
   error?: { code: string; message: string };
   remindersSent: number;
+  /**
+   * One recipient's view of a shared card instance (DingTalk): `cardRef` and `idempotencyKey` are the instance's,
+   * shared by every recipient of that kind, and the instance is updated / reminded once for all of them.
+   */
+  shared?: boolean;
+  /** Short hash of the card content last shown (nonce excluded): an update that would not change it is skipped. */
+  contentHash?: string;
+}
+
+/**
+ * Platform API calls one approval spent (tokens, lookups, sends, updates, reminders), as its activities counted them;
+ * `byKind` splits them per platform. Attempts that failed for good are not included (their calls are not reported).
+ */
+export interface PlatformCalls {
+  total: number;
+  byApi: Partial<Record<PlatformApiKind, number>>;
+  byKind: Partial<Record<ChannelKind, { total: number; byApi: Partial<Record<PlatformApiKind, number>> }>>;
 }
 
 export interface DecisionRecord {
@@ -78,10 +96,28 @@ export interface ApprovalState {
   pendingApprovers: string[];
   deadlines: { nextReminderAt?: string; nextEscalationAt?: string; finalDeadlineAt: string };
   remindersSent: number;
+  /** Platform calls spent so far (absent only in runs started before calls were counted). */
+  platformCalls?: PlatformCalls;
   startedAt: string;
   outcome?: Outcome;
   /** The outcome webhook to the ticket system, once tried (only when the start request had a callbackUrl). */
   callback?: { status: 'delivered' | 'failed'; error?: string };
+  /** Shared cards in approvers' group chats (policy `groupChats`); absent when the policy has none. */
+  groupCards?: GroupCard[];
+}
+
+/** One shared card posted to an approvers' group chat: sent once per approval, updated once with the outcome. */
+export interface GroupCard {
+  kind: ChannelKind;
+  chatId: string;
+  mode: 'also' | 'instead';
+  /** The level the card was posted at (it stays the one card of the approval). */
+  level: number;
+  status: DeliveryStatus;
+  /** Feishu message_id of the card in the chat. */
+  cardRef?: string;
+  idempotencyKey: string;
+  error?: { code: string; message: string };
 }
 
 /** The answer to one `decide` update. */
@@ -104,6 +140,8 @@ export interface ApprovalResult {
   deliveries: Delivery[];
   unreachable: Unreachable[];
   ruleVersion?: string;
+  /** Platform calls the approval spent (absent in results of runs started before calls were counted). */
+  platformCalls?: PlatformCalls;
 }
 
 /** Validator rejection types (ApplicationFailure `type`), mapped to 403 / 409 by the API. */

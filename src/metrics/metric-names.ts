@@ -13,6 +13,8 @@ export const WORKER_METRICS = {
   escalations: 'approvals_escalations_total',
   /** Approvals finished, per outcome (approved, rejected, expired, withdrawn). */
   completed: 'approvals_completed_total',
+  /** Platform calls one finished approval spent, per platform (histogram: one sample per approval and platform). */
+  platformCallsPerApproval: 'approvals_platform_calls_per_approval',
 } as const;
 
 export const API_METRICS = {

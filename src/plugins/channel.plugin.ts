@@ -1,4 +1,5 @@
 import { createChannelActivities } from '../activities/channel.activities.js';
+import { createGroupCardActivities } from '../activities/group-card.activities.js';
 import type { ChannelProviderRegistry } from '../channels/provider.js';
 import { channelTaskQueue, type ChannelKind } from '../domain/channel.js';
 import { pacedActivities, SlidingWindowPacer } from './send-pacer.js';
@@ -24,7 +25,13 @@ export function channelPlugin({ kind, registry, maxActivitiesPerSecond }: Channe
   const pacer = new SlidingWindowPacer(Math.max(1, Math.floor(maxActivitiesPerSecond)));
   return new TaskQueuePlugin(
     channelTaskQueue(kind),
-    { name: `approvals-bridge.channel.${kind}`, activities: pacedActivities(createChannelActivities(registry), pacer) },
+    {
+      name: `approvals-bridge.channel.${kind}`,
+      activities: pacedActivities(
+        { ...createChannelActivities(registry), ...createGroupCardActivities(registry) },
+        pacer,
+      ),
+    },
     { maxTaskQueueActivitiesPerSecond: maxActivitiesPerSecond },
   );
 }

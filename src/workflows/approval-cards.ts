@@ -28,6 +28,22 @@ export function reminderIdempotencyKey(workflowId: string, delivery: Delivery, r
   return `ab-${stableHash(`${workflowId}|${delivery.level}|${delivery.userId}|${delivery.kind}|reminder|${reminder}`)}`;
 }
 
+/** The one card instance of a shared-card kind (DingTalk) per approval: deterministic per workflow × kind. */
+export function sharedCardIdempotencyKey(workflowId: string, kind: ChannelKind): string {
+  return `ab-${stableHash(`${workflowId}|${kind}|shared-card`)}`;
+}
+
+/** Reminder `reminder` on a shared card instance: one per instance, whoever is still undecided on it. */
+export function sharedReminderIdempotencyKey(workflowId: string, kind: ChannelKind, reminder: number): string {
+  return `ab-${stableHash(`${workflowId}|${kind}|shared-card|reminder|${reminder}`)}`;
+}
+
+/** Short hash of what a card shows (its nonce left out): equal hashes mean an update would change nothing. */
+export function contentHash(card: ApprovalCard): string {
+  const { nonce: _nonce, ...shown } = card;
+  return stableHash(JSON.stringify(shown)).slice(0, 12);
+}
+
 export function newDelivery(workflowId: string, target: CardTarget, level: number): Delivery {
   return {
     userId: target.recipient.userId,
@@ -59,6 +75,23 @@ export function cardFor(book: ApprovalBook, userId: string, kind: ChannelKind, l
     ...(outcome?.reason !== undefined && { reason: outcome.reason }),
     nonce: cardNonce(state.workflowId, userId, kind),
   };
+}
+
+/**
+ * The nonce of a card every approver on a channel shares (a group chat card, a DingTalk shared instance): bound to
+ * the approval and the channel, not to one approver. The platform's verified callback names the clicker, and the
+ * API accepts the click only from an eligible approver on that channel with that platform id.
+ */
+export function sharedCardNonce(workflowId: string, kind: ChannelKind): string {
+  return stableHash(`${workflowId}|${kind}|group|nonce`);
+}
+
+/**
+ * The content of a shared card instance at round `level`: what every recipient sees, with the shared nonce, so no
+ * recipient needs private data and an escalation is one deliver call.
+ */
+export function sharedCardFor(book: ApprovalBook, kind: ChannelKind, level: number): ApprovalCard {
+  return { ...cardFor(book, '', kind, level), nonce: sharedCardNonce(book.state.workflowId, kind) };
 }
 
 export function recipientName(state: ApprovalState, userId: string): string {

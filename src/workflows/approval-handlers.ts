@@ -3,7 +3,7 @@
  */
 import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import type { DecisionRequest } from '../domain/approval.js';
-import type { DecisionRejection } from '../domain/state.js';
+import { DecisionRejection } from '../domain/state.js';
 import type { ApprovalBook } from './approval-rules.js';
 import { applyDecision, checkDecision, rejectionMessage, withdrawApproval } from './approval-rules.js';
 import { decide, decisionSignal, state as stateQuery, withdraw } from './definitions.js';
@@ -20,6 +20,8 @@ export function registerHandlers(book: ApprovalBook): void {
   // Decisions that arrive before the approvers are known wait for them; afterwards this is synchronous.
   const apply = async (req: DecisionRequest) => {
     if (!book.ready) await condition(() => book.ready || state.status !== 'pending');
+    const mismatch = platformMismatch(book, req);
+    if (mismatch) return { rejection: mismatch };
     return applyDecision(book, req, new Date());
   };
   setHandler(
@@ -31,7 +33,7 @@ export function registerHandlers(book: ApprovalBook): void {
     },
     {
       validator: (req: DecisionRequest) => {
-        const rejection = checkDecision(book, req);
+        const rejection = checkDecision(book, req) ?? platformMismatch(book, req);
         if (rejection) throw rejected(rejection, req);
       },
     },
@@ -46,4 +48,18 @@ export function registerHandlers(book: ApprovalBook): void {
     return state;
   });
   setHandler(stateQuery, () => state);
+}
+
+/**
+ * A card click names the clicker's platform user id: it must be the deciding approver's id on that channel. A group
+ * chat card is the same for every member, so this, not the button, is what ties the click to an approver. Repeated
+ * event ids and decisions after the outcome are answered as before; until the approvers are known the handler waits.
+ */
+function platformMismatch(book: ApprovalBook, req: DecisionRequest): DecisionRejection | undefined {
+  const { state } = book;
+  if (req.platformUserId === undefined || !book.ready) return undefined;
+  if (book.answers.has(req.eventId) || state.status !== 'pending') return undefined;
+  const recipient = state.recipients.find((r) => r.userId === req.userId);
+  const matches = recipient?.channels.some((c) => c.kind === req.via && c.platformUserId === req.platformUserId);
+  return matches ? undefined : DecisionRejection.NotApprover;
 }

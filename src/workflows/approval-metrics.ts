@@ -6,6 +6,7 @@
 import { metricMeter } from '@temporalio/workflow';
 import type { ApprovalStatus } from '../domain/approval.js';
 import type { ChannelKind } from '../domain/channel.js';
+import type { PlatformCalls } from '../domain/state.js';
 import { WORKER_METRICS } from '../metrics/metric-names.js';
 
 export function countCardSent(kind: ChannelKind): void {
@@ -26,4 +27,16 @@ export function countEscalation(level: number): void {
 
 export function countCompleted(outcome: ApprovalStatus): void {
   metricMeter.createCounter(WORKER_METRICS.completed, undefined, 'Approvals finished, by outcome').add(1, { outcome });
+}
+
+/** Counted platform calls of one finished approval, one sample per platform it used (quota spent per approval). */
+export function countPlatformCalls(calls: PlatformCalls | undefined): void {
+  if (!calls) return;
+  const histogram = metricMeter.createHistogram(
+    WORKER_METRICS.platformCallsPerApproval,
+    'int',
+    'calls',
+    'Platform API calls spent per finished approval, by platform',
+  );
+  for (const [kind, perKind] of Object.entries(calls.byKind)) histogram.record(perKind.total, { platform: kind });
 }

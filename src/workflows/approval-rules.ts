@@ -13,6 +13,7 @@ import type {
   Recipient,
 } from '../domain/state.js';
 import { DecisionRejection } from '../domain/state.js';
+import { noPlatformCalls } from './approval-calls.js';
 
 /** The workflow's local state: what the `state` query shows, plus the answers kept for repeated event ids. */
 export interface ApprovalBook {
@@ -48,6 +49,7 @@ export function openBook(input: TicketApprovalInput, workflowId: string, started
     // Replaced as soon as the policy is loaded.
     deadlines: { finalDeadlineAt: startedIso },
     remindersSent: 0,
+    platformCalls: noPlatformCalls(),
     startedAt: startedIso,
   };
   return {
@@ -230,5 +232,6 @@ export function resultOf(state: ApprovalState): ApprovalResult | undefined {
     deliveries: state.deliveries,
     unreachable: state.unreachable,
     ...(state.ruleVersion !== undefined && { ruleVersion: state.ruleVersion }),
+    ...(state.platformCalls && { platformCalls: state.platformCalls }),
   };
 }

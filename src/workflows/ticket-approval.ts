@@ -17,12 +17,14 @@ import {
   sendCards,
   updateCards,
 } from './approval-activities.js';
-import { countCompleted, countEscalation } from './approval-metrics.js';
+import { addPlatformCalls } from './approval-calls.js';
+import { countCompleted, countEscalation, countPlatformCalls } from './approval-metrics.js';
 import type { ApprovalBook } from './approval-rules.js';
 import { addRecipients, applyPolicy, concludeAtDeadline, openBook, resultOf } from './approval-rules.js';
 import { deadlinesOf, eventLabel, nextEvent, scheduleFor } from './approval-schedule.js';
 import { trackVisibility } from './approval-visibility.js';
 import { registerHandlers } from './approval-handlers.js';
+import { sendGroupCards, updateGroupCards } from './approval-group-cards.js';
 
 export async function ticketApproval(input: TicketApprovalInput): Promise<ApprovalResult> {
   const { workflowId, startTime } = workflowInfo();
@@ -82,6 +84,7 @@ async function notifyLevel(book: ApprovalBook, policy: ApprovalPolicy, level: nu
     const { code, message } = failureInfo(err);
     state.unreachable.push({ userId: '*', reason: `level ${level} approvers not resolved (${code}: ${message})` });
   }
+  addPlatformCalls(state, resolved.calls);
   book.ready = true;
   if (state.status !== 'pending') return;
   state.level = level;
@@ -90,18 +93,20 @@ async function notifyLevel(book: ApprovalBook, policy: ApprovalPolicy, level: nu
     state,
     resolved.recipients.map((r) => ({ ...r, level })),
   );
-  await sendCards(book, cardTargets(added), level);
+  await sendCards(book, await sendGroupCards(book, policy, level, cardTargets(added)), level);
 }
 
 /** Shows the outcome on the cards, tells the ticket system, and returns once every handler has finished. */
 async function finish(book: ApprovalBook, callbackUrl: string | undefined): Promise<ApprovalResult> {
   const { state } = book;
   await updateCards(book);
+  await updateGroupCards(book);
   if (callbackUrl) {
     const error = await notifyTicketSystem(callbackUrl, result(book));
     state.callback = error === undefined ? { status: 'delivered' } : { status: 'failed', error };
   }
   await condition(allHandlersFinished);
+  countPlatformCalls(state.platformCalls);
   return result(book);
 }
 

@@ -91,7 +91,9 @@ describe('a verified click becomes a decision', () => {
   test('the operator is mapped to our approver; the answer carries the final card for the clicker', async () => {
     const { clicks, submitted } = service(live(), () => Promise.resolve(APPLIED));
     const answer = await clicks.handle(createTestClick(), 1000);
-    assert.deepEqual(submitted, [{ eventId: 'feishu:ev-1', userId: 'bob', decision: 'approve', via: 'feishu' }]);
+    assert.deepEqual(submitted, [
+      { eventId: 'feishu:ev-1', userId: 'bob', decision: 'approve', via: 'feishu', platformUserId: 'ou_bob' },
+    ]);
     assert.equal(answer.message, 'You approved this request');
     assert.equal(answer.card?.status, 'approved');
     assert.equal(answer.card?.decidedBy, 'Bob');

@@ -2,8 +2,8 @@
  * Records the histories replayed by ticket-approval.replay.test.ts: real runs of the workflow on a real Temporal
  * dev server (no time skipping, so the policies use seconds), with the stub activities of the workflow tests.
  *
- * Run once after an intended workflow change (and commit the JSON):
- *   node --import tsx test/replay/record-histories.ts
+ * Run once after an intended workflow change (and commit the JSON); name scenarios to record only those:
+ *   node --import tsx test/replay/record-histories.ts [scenario ...]
  * Never regenerate histories to make a failing replay test pass: that failure means in-flight runs would break.
  */
 import { writeFile } from 'node:fs/promises';
@@ -20,6 +20,8 @@ import { startDevServer } from '../support/environments.js';
 import { channelStubs, createTestInput, orchestrationStubs, workflowsPath } from '../support/workflow-harness.js';
 
 const OUT = new URL('../fixtures/histories/', import.meta.url);
+/** Scenario names from the command line: record only these (a new scenario must not rewrite the saved ones). */
+const only = process.argv.slice(2);
 const TASK_QUEUE = 'approvals-replay-recording';
 
 type Handle = WorkflowHandle<typeof ticketApproval>;
@@ -61,12 +63,31 @@ const scenarios: Record<string, { input: ReturnType<typeof createTestInput>; dri
       await h.executeUpdate(decide, { args: [{ eventId: 'e3', userId: 'bob', decision: 'reject', via: 'api' }] });
     },
   },
+  // Shared DingTalk card (patch 'shared-dingtalk-card'): one instance created at level 1, delivered again at the
+  // escalation, reminded and updated once per instance, beside a one-to-one Feishu card.
+  'shared-dingtalk-escalation-approved': {
+    input: createTestInput(
+      {
+        levels: [
+          { approvers: ['dave'], roles: [], channels: [], afterMs: 0 },
+          { approvers: ['bob'], roles: [], channels: [], afterMs: 1_500 },
+        ],
+        reminders: { everyMs: 1_000, max: 1 },
+        deadlineMs: 3_600_000,
+      },
+      { ticketId: 'REPLAY-3' },
+    ),
+    drive: async (h) => {
+      await waitForCards(h, 3);
+      await h.executeUpdate(decide, { args: [{ eventId: 'e1', userId: 'bob', decision: 'approve', via: 'dingtalk' }] });
+    },
+  },
 };
 
-async function waitForCards(h: Handle): Promise<void> {
+async function waitForCards(h: Handle, count = 1): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const s = await h.query(stateQuery);
-    if (s.deliveries.length > 0 && s.deliveries.every((d) => d.status !== 'pending')) return;
+    if (s.deliveries.length >= count && s.deliveries.every((d) => d.status !== 'pending')) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('cards were not sent');
@@ -88,6 +109,7 @@ async function record(env: TestWorkflowEnvironment): Promise<void> {
   const running = workers.map((w) => w.run());
   try {
     for (const [name, { input, drive }] of Object.entries(scenarios)) {
+      if (only.length > 0 && !only.includes(name)) continue;
       const handle = await env.client.workflow.start<typeof ticketApproval>('ticketApproval', {
         workflowId: approvalWorkflowId(input.tenant, input.ticketId),
         taskQueue: TASK_QUEUE,

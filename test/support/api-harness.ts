@@ -125,6 +125,11 @@ const orchestrationStubs: OrchestrationActivities = {
 
 const channelStubs: ChannelActivities = {
   sendCard: (input) => Promise.resolve({ cardRef: `card-${input.idempotencyKey}` }),
+  sendSharedCard: (input) =>
+    Promise.resolve({
+      cardRef: input.cardRef ?? `card-${input.idempotencyKey}`,
+      results: input.recipients.map((r) => ({ platformUserId: r.platformUserId, delivered: true })),
+    }),
   updateCard: () => Promise.resolve(),
   remind: () => Promise.resolve(),
 };

@@ -16,6 +16,7 @@ import type {
   OrchestrationActivities,
   RemindInput,
   SendCardInput,
+  SendSharedCardInput,
   UpdateCardInput,
 } from '../../src/activities/contract.js';
 import type { TicketApprovalInput } from '../../src/domain/approval.js';
@@ -69,6 +70,8 @@ export const DIRECTORY: Record<string, StubUser> = {
 /** What the stub activities saw for one workflow. */
 export interface Calls {
   sent: SendCardInput[];
+  /** Shared card rounds (SHARED_CARD_KINDS): one per round and kind. */
+  sharedSent: SendSharedCardInput[];
   updated: UpdateCardInput[];
   reminded: RemindInput[];
   notified: NotifyTicketSystemInput[];
@@ -98,7 +101,7 @@ const scenarios = new Map<string, Scenario>();
 function callsOf(workflowId: string): Calls {
   let c = calls.get(workflowId);
   if (!c) {
-    c = { sent: [], updated: [], reminded: [], notified: [], attempts: new Map() };
+    c = { sent: [], sharedSent: [], updated: [], reminded: [], notified: [], attempts: new Map() };
     calls.set(workflowId, c);
   }
   return c;
@@ -128,6 +131,18 @@ export const channelStubs: ChannelActivities = {
       return Promise.reject(channelFailure(channel.fail));
     c.sent.push(input);
     return Promise.resolve({ cardRef: `ref-${input.kind}-${input.recipient.userId}-${input.card.level}` });
+  },
+  /** One shared instance per kind; a recipient whose channel has `fail` is reported not delivered with that code. */
+  sendSharedCard(input) {
+    const { calls: c, scenario } = current();
+    c.sharedSent.push(input);
+    const results = input.recipients.map((r) => {
+      const fail = scenario.directory[r.userId]?.channels.find((ch) => ch.kind === input.kind)?.fail;
+      return fail
+        ? { platformUserId: r.platformUserId, delivered: false, error: { code: fail, message: `stub ${fail}` } }
+        : { platformUserId: r.platformUserId, delivered: true };
+    });
+    return Promise.resolve({ cardRef: input.cardRef ?? `ref-${input.kind}-${input.idempotencyKey}`, results });
   },
   async updateCard(input) {
     const { calls: c, scenario } = current();

@@ -9,6 +9,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { workflowMetadataQuery } from '@temporalio/workflow';
 import type { DecisionRequest } from '../../src/domain/approval.js';
 import { cardIdempotencyKey } from '../../src/domain/ids.js';
+import { sharedCardIdempotencyKey, sharedCardNonce } from '../../src/workflows/approval-cards.js';
 import {
   ApprovalStatusKey,
   EscalationLevelKey,
@@ -68,13 +69,24 @@ describe('ticketApproval', () => {
         [
           ['alice', 'feishu', 'sent', cardIdempotencyKey(wf, 1, 'alice', 'feishu')],
           ['bob', 'feishu', 'sent', cardIdempotencyKey(wf, 1, 'bob', 'feishu')],
-          ['bob', 'dingtalk', 'sent', cardIdempotencyKey(wf, 1, 'bob', 'dingtalk')],
+          ['bob', 'dingtalk', 'sent', sharedCardIdempotencyKey(wf, 'dingtalk')],
         ],
       );
       assert.ok(
         calls.sent.every((s) => s.card.status === 'pending' && s.card.level === 1 && s.card.requesterName === 'Rita'),
       );
-      assert.deepEqual(calls.sent.map((s) => s.recipient.platformUserId).sort(), ['dt_bob', 'ou_alice', 'ou_bob']);
+      assert.deepEqual(calls.sent.map((s) => s.recipient.platformUserId).sort(), ['ou_alice', 'ou_bob']);
+      // DingTalk: one shared instance whose one nonce every recipient shares (the callback names the clicker).
+      assert.deepEqual(
+        calls.sharedSent.map((s) => [
+          s.kind,
+          s.cardRef,
+          s.card.nonce,
+          s.recipients.map((r) => [r.platformUserId, r.nonce]),
+        ]),
+        [['dingtalk', undefined, sharedCardNonce(wf, 'dingtalk'), [['dt_bob', sharedCardNonce(wf, 'dingtalk')]]]],
+      );
+      assert.ok(pending.deliveries.every((d) => d.contentHash?.length === 12));
       assert.deepEqual(pending.pendingApprovers, ['alice', 'bob']);
       assert.equal(
         pending.deadlines.finalDeadlineAt,
@@ -101,7 +113,7 @@ describe('ticketApproval', () => {
         result.deliveries.map((d) => d.status),
         ['updated', 'updated', 'updated'],
       );
-      assert.equal(calls.updated.length, 3);
+      assert.equal(calls.updated.length, 3, 'one update per card');
       assert.ok(calls.updated.every((u) => u.card.status === 'approved' && u.card.decidedBy === 'Bob' && u.cardRef));
       assert.deepEqual(
         calls.notified.map((n) => [n.url, n.result.status]),
@@ -144,7 +156,7 @@ describe('ticketApproval', () => {
       );
       assert.deepEqual(
         calls.reminded.map((r) => `${r.recipient.userId}/${r.kind}#${r.reminder}`).sort(),
-        ['bob/dingtalk#1', 'bob/dingtalk#2', 'bob/feishu#1', 'bob/feishu#2', 'carol/lark#1', 'carol/lark#2'],
+        ['*/dingtalk#1', '*/dingtalk#2', 'bob/feishu#1', 'bob/feishu#2', 'carol/lark#1', 'carol/lark#2'],
         'only undecided approvers are reminded',
       );
       assert.equal(new Set(calls.reminded.map((r) => r.idempotencyKey)).size, 6);
@@ -200,9 +212,12 @@ describe('ticketApproval', () => {
         calls.sent.map((s) => [s.recipient.userId, s.card.level, s.idempotencyKey]),
         [
           ['alice', 1, cardIdempotencyKey(handle.workflowId, 1, 'alice', 'feishu')],
-          ['bob', 2, cardIdempotencyKey(handle.workflowId, 2, 'bob', 'dingtalk')],
           ['carol', 3, cardIdempotencyKey(handle.workflowId, 3, 'carol', 'lark')],
         ],
+      );
+      assert.deepEqual(
+        calls.sharedSent.map((s) => [s.recipients.map((r) => r.userId), s.card.level, s.idempotencyKey]),
+        [[['bob'], 2, sharedCardIdempotencyKey(handle.workflowId, 'dingtalk')]],
       );
 
       const result = await handle.result();
@@ -210,8 +225,8 @@ describe('ticketApproval', () => {
       assert.equal(result.outcome.reason, 'deadline');
       assert.equal(Date.parse(result.outcome.at) - start >= 90 * MIN, true);
       assert.deepEqual(calls.updated.map((u) => `${u.recipient.userId}:${u.card.status}`).sort(), [
+        '*:expired',
         'alice:expired',
-        'bob:expired',
         'carol:expired',
       ]);
       const sa = await searchAttributes(run);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ApprovalStatus, DecisionKind, StartApprovalRequest } from '../../domain/approval.js';
+import { PLATFORM_API_KINDS } from '../../channels/call-observer.js';
 import { ChannelKind } from '../../domain/channel.js';
 import { ApprovalMode } from '../../domain/policy.js';
 import type { ApprovalResult, ApprovalState, DecideResult } from '../../domain/state.js';
@@ -60,7 +61,17 @@ const DeliveryDoc = z.object({
   idempotencyKey: z.string(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   remindersSent: z.number(),
+  shared: z.boolean().optional().meta({ description: 'One view of a card instance shared by every recipient' }),
+  contentHash: z.string().optional().meta({ description: 'Hash of the content the card last showed' }),
 });
+const CallsByApi = z.partialRecord(z.enum(PLATFORM_API_KINDS), z.number());
+const PlatformCallsDoc = z
+  .object({
+    total: z.number(),
+    byApi: CallsByApi,
+    byKind: z.partialRecord(ChannelKind, z.object({ total: z.number(), byApi: CallsByApi })),
+  })
+  .meta({ description: 'Platform API calls the approval spent, by kind of call and by platform' });
 const UnreachableDoc = z.object({ userId: z.string(), kind: ChannelKind.optional(), reason: z.string() });
 const RecipientDoc = z.object({
   userId: z.string(),
@@ -68,6 +79,19 @@ const RecipientDoc = z.object({
   level: z.number(),
   channels: z.array(z.object({ kind: ChannelKind, platformUserId: z.string() })),
 });
+
+const GroupCardDoc = z
+  .object({
+    kind: ChannelKind,
+    chatId: z.string(),
+    mode: z.enum(['also', 'instead']),
+    level: z.number(),
+    status: DeliveryDoc.shape.status,
+    cardRef: z.string().optional(),
+    idempotencyKey: z.string(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  })
+  .meta({ description: "The one card posted to an approvers' group chat (policy `groupChats`)" });
 
 export const ApprovalStateDoc = z.object({
   workflowId: z.string(),
@@ -94,9 +118,11 @@ export const ApprovalStateDoc = z.object({
     finalDeadlineAt: z.string(),
   }),
   remindersSent: z.number(),
+  platformCalls: PlatformCallsDoc.optional(),
   startedAt: z.string(),
   outcome: OutcomeDoc.optional(),
   callback: z.object({ status: z.enum(['delivered', 'failed']), error: z.string().optional() }).optional(),
+  groupCards: z.array(GroupCardDoc).optional(),
 }) satisfies z.ZodType<ApprovalState>;
 
 /** GET /v1/approvals/:ticketId: the live state of a running approval, or what a closed one returned. */

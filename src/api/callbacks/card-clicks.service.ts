@@ -3,6 +3,7 @@ import { approvalWorkflowId, type DecisionRequest } from '../../domain/approval.
 import type { Recipient } from '../../domain/state.js';
 import { setLogContext } from '../../logging/log-context.js';
 import { cardNonce } from '../../workflows/approval-cards.js';
+import { sharedCardNonce } from '../../workflows/approval-cards.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import { ApiError } from '../common/api-error.js';
 import { isTemporalUnavailable } from '../common/temporal-errors.js';
@@ -82,6 +83,7 @@ export class CardClicksService {
       userId: recipient.userId,
       decision: click.action,
       via: click.kind,
+      platformUserId: click.platformUserId,
     };
     try {
       if (snapshot.kind === 'offline') {
@@ -99,7 +101,9 @@ export class CardClicksService {
 
   /**
    * The eligible approver this platform user is on this channel, and only if the button's nonce is the one bound
-   * to that approver × channel: a forwarded card, or a colleague clicking someone else's, matches no one.
+   * to that approver × channel: a forwarded card, or a colleague clicking someone else's, matches no one. A group
+   * chat card's buttons carry the approval's group nonce instead: any approver on that channel may press them (the
+   * workflow checks the platform user id again), every other member is told they are not an approver.
    */
   private approverOf(click: CardClick, snapshot: Extract<ApprovalSnapshot, { kind: 'live' | 'offline' }>) {
     const { workflowId, recipients, requesterId } =
@@ -108,6 +112,7 @@ export class CardClicksService {
       r.channels.some((c) => c.kind === click.kind && c.platformUserId === click.platformUserId),
     );
     if (!recipient || recipient.userId === requesterId) return undefined;
+    if (click.nonce === sharedCardNonce(workflowId, click.kind)) return recipient;
     return click.nonce === cardNonce(workflowId, recipient.userId, click.kind) ? recipient : undefined;
   }
 }

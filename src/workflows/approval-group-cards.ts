@@ -1,0 +1,125 @@
+/**
+ * Shared cards in approvers' group chats (policy `groupChats`, Feishu / Lark): one card per chat and approval,
+ * posted when the first approvers on that platform are known and updated once with the outcome, so the chat costs
+ * two counted calls whatever the number of approvers. With `instead`, one-to-one cards on that platform are skipped
+ * while the group card is delivered. Without `groupChats` nothing here runs a command, so saved histories replay.
+ */
+import { log, proxyActivities } from '@temporalio/workflow';
+import type { ActivityInterfaceFor, ActivityOptions } from '@temporalio/workflow';
+import type { ChannelActivities } from '../activities/contract.js';
+import type { GroupCardActivities } from '../activities/group-card.activities.js';
+import type { ApprovalCard } from '../domain/card.js';
+import type { ChannelKind } from '../domain/channel-constants.js';
+import { channelTaskQueue, NON_RETRYABLE_CHANNEL_ERRORS } from '../domain/channel-constants.js';
+import { stableHash } from '../domain/ids.js';
+import type { ApprovalPolicy, GroupChat } from '../domain/policy.js';
+import type { GroupCard } from '../domain/state.js';
+import { failureInfo } from './approval-activities.js';
+import { addPlatformCalls } from './approval-calls.js';
+import type { CardTarget } from './approval-cards.js';
+import { cardFor, sharedCardNonce } from './approval-cards.js';
+import { countCardFailed, countCardSent } from './approval-metrics.js';
+import type { ApprovalBook } from './approval-rules.js';
+
+// As for one-to-one cards: 30 s per attempt, rate limits and blips retried for about five minutes, codes no retry
+// can fix (bot not in the chat, chat dissolved) stop at once so the approvers get one-to-one cards instead.
+const GROUP_CARD_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_CHANNEL_ERRORS],
+  },
+};
+
+type GroupChannel = ActivityInterfaceFor<GroupCardActivities & Pick<ChannelActivities, 'updateCard'>>;
+const GROUP_KINDS = ['feishu', 'lark'] as const satisfies readonly GroupChat['kind'][];
+const proxies = Object.fromEntries(
+  GROUP_KINDS.map((kind) => [kind, proxyActivities({ ...GROUP_CARD_OPTIONS, taskQueue: channelTaskQueue(kind) })]),
+) as Record<GroupChat['kind'], GroupChannel>;
+
+/** Same shape as a one-to-one card key ('ab-' + 32 hex), so it fits Feishu's 50-char `uuid`. */
+export function groupCardKey(workflowId: string, kind: ChannelKind, chatId: string): string {
+  return `ab-${stableHash(`${workflowId}|group|${kind}|${chatId}`)}`;
+}
+
+function groupCardContent(book: ApprovalBook, card: GroupCard): ApprovalCard {
+  return { ...cardFor(book, '', card.kind, card.level), nonce: sharedCardNonce(book.state.workflowId, card.kind) };
+}
+
+/**
+ * Posts the group card of every chat whose platform now has approvers (once per approval), then returns the
+ * one-to-one targets still to send: those on an `instead` platform are dropped while its group card is delivered.
+ */
+export async function sendGroupCards(
+  book: ApprovalBook,
+  policy: ApprovalPolicy,
+  level: number,
+  targets: CardTarget[],
+): Promise<CardTarget[]> {
+  const chats = policy.groupChats ?? [];
+  if (chats.length === 0) return targets;
+  const { state } = book;
+  const cards = (state.groupCards ??= []);
+  const due = chats.filter(
+    (chat) =>
+      !cards.some((c) => c.kind === chat.kind) &&
+      state.recipients.some((r) => r.channels.some((c) => c.kind === chat.kind)),
+  );
+  await Promise.allSettled(due.map((chat) => postGroupCard(book, chat, level)));
+  const covered = new Set(cards.filter((c) => c.mode === 'instead' && c.status === 'sent').map((c) => c.kind));
+  return targets.filter((t) => !covered.has(t.kind));
+}
+
+async function postGroupCard(book: ApprovalBook, chat: GroupChat, level: number): Promise<void> {
+  const { workflowId } = book.state;
+  const card: GroupCard = {
+    kind: chat.kind,
+    chatId: chat.chatId,
+    mode: chat.mode,
+    level,
+    status: 'pending',
+    idempotencyKey: groupCardKey(workflowId, chat.kind, chat.chatId),
+  };
+  book.state.groupCards?.push(card);
+  const input = { ...card, card: groupCardContent(book, card) };
+  try {
+    const sent = await proxies[chat.kind].sendGroupCard.executeWithOptions(
+      { summary: `card to group chat ${chat.chatId} via ${chat.kind} (level ${level})` },
+      [{ kind: input.kind, chatId: input.chatId, card: input.card, idempotencyKey: input.idempotencyKey }],
+    );
+    addPlatformCalls(book.state, sent.calls);
+    card.status = 'sent';
+    card.cardRef = sent.cardRef;
+    countCardSent(chat.kind);
+  } catch (err) {
+    card.status = 'failed';
+    card.error = failureInfo(err);
+    countCardFailed(chat.kind, card.error.code);
+    log.warn('group card not delivered', { kind: chat.kind, chatId: chat.chatId, ...card.error });
+  }
+}
+
+/** Shows the outcome on every delivered group card: one update each. */
+export async function updateGroupCards(book: ApprovalBook): Promise<void> {
+  const delivered = (book.state.groupCards ?? []).filter((c) => c.status === 'sent');
+  await Promise.allSettled(
+    delivered.map(async (g) => {
+      const recipient = { userId: `chat:${g.chatId}`, name: 'group chat', platformUserId: g.chatId };
+      const input = { kind: g.kind, cardRef: g.cardRef ?? '', recipient, card: groupCardContent(book, g) };
+      try {
+        const updated = await proxies[g.kind as GroupChat['kind']].updateCard.executeWithOptions(
+          { summary: `show ${book.state.status} in group chat ${g.chatId} via ${g.kind}` },
+          [input],
+        );
+        addPlatformCalls(book.state, updated?.calls);
+        g.status = 'updated';
+      } catch (err) {
+        g.status = 'update_failed';
+        g.error = failureInfo(err);
+      }
+    }),
+  );
+}
