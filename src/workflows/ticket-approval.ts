@@ -12,7 +12,7 @@ import { cardTargets, timeLabel } from './approval-cards.js';
 import {
   failureInfo,
   notifyTicketSystem,
-  orchestration,
+  orchestrationReads,
   remindUndecided,
   sendCards,
   updateCards,
@@ -34,9 +34,10 @@ export async function ticketApproval(input: TicketApprovalInput): Promise<Approv
   registerHandlers(book);
   const visibility = trackVisibility(state);
 
-  const policy = await orchestration.loadPolicy.executeWithOptions({ summary: `load policy for ${input.ticketType}` }, [
-    { tenant: input.tenant, ticketType: input.ticketType, override: input.policy },
-  ]);
+  const policy = await orchestrationReads().loadPolicy.executeWithOptions(
+    { summary: `load policy for ${input.ticketType}` },
+    [{ tenant: input.tenant, ticketType: input.ticketType, override: input.policy }],
+  );
   applyPolicy(state, policy);
   const progress = () => ({ remindersSent: state.remindersSent, level: state.level });
   const reschedule = () => void (state.deadlines = deadlinesOf(scheduleFor(policy, startMs, progress())));
@@ -75,7 +76,7 @@ async function notifyLevel(book: ApprovalBook, policy: ApprovalPolicy, level: nu
   if (!spec) return;
   let resolved: ResolveRecipientsResult = { recipients: [], unreachable: [] };
   try {
-    resolved = await orchestration.resolveRecipients.executeWithOptions(
+    resolved = await orchestrationReads().resolveRecipients.executeWithOptions(
       { summary: `resolve level ${level} approvers` },
       [{ tenant: state.tenant, level, spec, requesterId: state.requester.userId }],
     );

@@ -91,8 +91,15 @@ export class ApprovalLookup {
         resolving.add(String(event.eventId));
       }
       const completed = event.activityTaskCompletedEventAttributes;
-      if (!completed || !resolving.has(String(completed.scheduledEventId))) continue;
-      const result = ResolvedRecipients.safeParse(await this.decode(completed.result?.payloads));
+      const local = event.markerRecordedEventAttributes;
+      const payloads =
+        completed && resolving.has(String(completed.scheduledEventId))
+          ? completed.result?.payloads
+          : local && localActivityType(local) === RESOLVE_RECIPIENTS
+            ? local.details?.result?.payloads
+            : undefined;
+      if (!payloads) continue;
+      const result = ResolvedRecipients.safeParse(await this.decode(payloads));
       if (result.success) roster.recipients.push(...result.data.recipients);
     }
     return roster;
@@ -105,5 +112,24 @@ export class ApprovalLookup {
     for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
     const first = decoded[0];
     return first ? payloadConverter.fromPayload(first) : undefined;
+  }
+}
+
+/**
+ * The activity type of a local activity's marker (newer runs resolve recipients as a local activity): the SDK core
+ * records `core_local_activity` markers whose `data` detail is its JSON metadata and `result` the activity result.
+ */
+function localActivityType(marker: {
+  markerName?: string | null;
+  details?: Record<string, { payloads?: Payload[] | null }> | null;
+}): string | undefined {
+  if (marker.markerName !== 'core_local_activity') return undefined;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  try {
+    const meta = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: unknown };
+    return typeof meta.activity_type === 'string' ? meta.activity_type : undefined;
+  } catch {
+    return undefined;
   }
 }
