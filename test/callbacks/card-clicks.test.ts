@@ -92,7 +92,15 @@ describe('a verified click becomes a decision', () => {
     const { clicks, submitted } = service(live(), () => Promise.resolve(APPLIED));
     const answer = await clicks.handle(createTestClick(), 1000);
     assert.deepEqual(submitted, [
-      { eventId: 'feishu:ev-1', userId: 'bob', decision: 'approve', via: 'feishu', platformUserId: 'ou_bob' },
+      {
+        eventId: 'feishu:ev-1',
+        userId: 'bob',
+        decision: 'approve',
+        via: 'feishu',
+        platformUserId: 'ou_bob',
+        // The answer shows bob his card in its new state: the workflow need not update it again.
+        answeredWithCard: true,
+      },
     ]);
     assert.equal(answer.message, 'You approved this request');
     assert.equal(answer.card?.status, 'approved');
