@@ -15,6 +15,33 @@ import {
 import type { ApprovalState } from '../domain/state.js';
 import { detailsLine } from './approval-cards.js';
 
+/**
+ * The server refuses a search attribute value over 2 KB by default (`BadSearchAttributes`), and a refused upsert
+ * fails every workflow task: an approval with some 150 approvers would never send a card. The attribute keeps the
+ * first approvers that fit; the state and the details line still list everyone.
+ */
+export const MAX_PENDING_APPROVERS_BYTES = 1_900;
+
+export function searchable(approvers: readonly string[]): string[] {
+  const kept: string[] = [];
+  let size = 2; // the JSON array's brackets
+  for (const id of approvers) {
+    size += utf8Bytes(id) + 3; // quotes and comma
+    if (size > MAX_PENDING_APPROVERS_BYTES) break;
+    kept.push(id);
+  }
+  return kept;
+}
+
+function utf8Bytes(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const code = ch.codePointAt(0) ?? 0;
+    n += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
 interface Shown {
   status: string;
   level: number;
@@ -52,7 +79,7 @@ export function trackVisibility(state: ApprovalState): { sync: () => void } {
       // An empty list removes the attribute, so `PendingApprovers IS NULL` finds approvals nobody owes.
       changes.push({
         key: PendingApproversKey,
-        value: state.pendingApprovers.length ? [...state.pendingApprovers] : null,
+        value: state.pendingApprovers.length ? searchable(state.pendingApprovers) : null,
       });
     }
     if (changes.length) upsertSearchAttributes(changes);
