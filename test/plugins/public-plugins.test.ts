@@ -108,7 +108,13 @@ describe('the public plugins and client helpers on a real dev server', () => {
       'resolveRecipients',
     ]);
     assert.equal(orchestration.options.maxTaskQueueActivitiesPerSecond, undefined);
-    assert.deepEqual([...platform.options.activities.keys()].sort(), ['remind', 'sendCard', 'updateCard']);
+    assert.deepEqual([...platform.options.activities.keys()].sort(), [
+      'remind',
+      'sendCard',
+      'sendGroupCard',
+      'sendSharedCard',
+      'updateCard',
+    ]);
     assert.equal(platform.options.workflowsPath, undefined, 'no workflows on the platform queue');
     assert.equal(platform.options.maxTaskQueueActivitiesPerSecond, 16, "Feishu's default from its config schema");
 
