@@ -146,7 +146,7 @@ function describeWorker(config: BenchWorkerConfig, prebuiltBundle: boolean): str
   const tuning = Object.entries(config.tuning).map(([k, v]) => `\`${k}: ${String(v)}\``);
   const limits = Object.entries(config.sendLimits).map(([k, v]) => `${k} ${v}/s`);
   return [
-    `one process, ${tuning.length > 0 ? tuning.join(', ') : 'Worker options at the SDK defaults'}`,
+    `one process, the service's Worker options (\`maxCachedWorkflows\` from WORKER_MAX_CACHED_WORKFLOWS, default 400; the rest at the SDK defaults)${tuning.length > 0 ? `, overridden: ${tuning.join(', ')}` : ''}`,
     prebuiltBundle
       ? 'workflows from a bundle built before the run'
       : 'workflows bundled by the worker at startup (as worker.ts)',

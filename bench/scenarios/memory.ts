@@ -142,7 +142,7 @@ function memoryResult(o: MemoryOptions, plateau: number[], peak: number, resumes
       { label: 'worker RSS after resuming all', unit: 'MB', values: resumes.map((r) => r.rssAfterMb) },
     ],
     notes: [
-      `${o.freshWorker ? 'A fresh worker process' : 'The worker of the earlier scenarios'} with the SDK's default cache (\`maxCachedWorkflows\` follows the heap limit). ${o.pending.toLocaleString('en-US')} approvals with one Lark card each, rotating over ${o.people} people, started through the API (32 at a time); RSS from /proc once every card was delivered (median / p95 of ${plateau.length} one-second samples while idle).`,
+      `${o.freshWorker ? 'A fresh worker process' : 'The worker of the earlier scenarios'} with the service's workflow cache (\`WORKER_MAX_CACHED_WORKFLOWS\`, default 400 runs in memory; the others wait in Temporal and replay when woken). ${o.pending.toLocaleString('en-US')} approvals with one Lark card each, rotating over ${o.people} people, started through the API (32 at a time); RSS from /proc once every card was delivered (median / p95 of ${plateau.length} one-second samples while idle).`,
       `Resume: SIGTERM (graceful), a new worker process, then \`GET /v1/approvals/:ticketId\` for every approval (32 at a time): each answer is a query the new worker can only serve after replaying that approval's history. ${resumes.length} restart(s); median ready time ${median(resumes.map((r) => r.readyMs))} ms includes tsx and the workflow bundle build.`,
     ],
   };
