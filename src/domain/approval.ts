@@ -57,12 +57,6 @@ export const DecisionRequest = z.object({
    * accepts the decision only if it is `userId`'s id on that channel (group-chat cards carry no per-approver nonce).
    */
   platformUserId: z.string().min(1).max(128).optional(),
-  /**
-   * A click on the clicker's own Feishu / Lark card, which the API answers with that card in its new state: when
-   * this decision settles the approval, the platform already shows the clicker the outcome, so the workflow spends
-   * no update call on that card.
-   */
-  answeredWithCard: z.boolean().optional(),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 

@@ -82,8 +82,6 @@ export interface ApprovalState {
   title: string;
   requester: { userId: string; name?: string };
   fields: TicketField[];
-  /** The ticket's page, as the cards link it (the API renders the clicker's card with it too). */
-  detailsUrl?: string;
   status: ApprovalStatus;
   mode: ApprovalMode;
   requiredApprovals: number;

@@ -3,12 +3,10 @@
  */
 import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import type { DecisionRequest } from '../domain/approval.js';
-import type { DecideResult } from '../domain/state.js';
 import { DecisionRejection } from '../domain/state.js';
 import type { ApprovalBook } from './approval-rules.js';
 import { applyDecision, checkDecision, rejectionMessage, withdrawApproval } from './approval-rules.js';
 import { decide, decisionSignal, state as stateQuery, withdraw } from './definitions.js';
-import { cardFor, contentHash } from './approval-cards.js';
 
 /** Registered before the first await, so messages that arrive while the policy loads are not lost. */
 export function registerHandlers(book: ApprovalBook): void {
@@ -24,9 +22,7 @@ export function registerHandlers(book: ApprovalBook): void {
     if (!book.ready) await condition(() => book.ready || state.status !== 'pending');
     const mismatch = platformMismatch(book, req);
     if (mismatch) return { rejection: mismatch };
-    const outcome = applyDecision(book, req, new Date());
-    if ('result' in outcome) noteCardAnswered(book, req, outcome.result);
-    return outcome;
+    return applyDecision(book, req, new Date());
   };
   setHandler(
     decide,
@@ -66,17 +62,4 @@ function platformMismatch(book: ApprovalBook, req: DecisionRequest): DecisionRej
   const recipient = state.recipients.find((r) => r.userId === req.userId);
   const matches = recipient?.channels.some((c) => c.kind === req.via && c.platformUserId === req.platformUserId);
   return matches ? undefined : DecisionRejection.NotApprover;
-}
-
-/**
- * The API answered a Feishu / Lark click on the clicker's own card with that card in its new state. If this decision
- * settled the approval, the platform already shows the clicker the outcome: the card is recorded as showing it, so
- * the final round of updates skips it (one update call less per approval).
- */
-function noteCardAnswered(book: ApprovalBook, req: DecisionRequest, result: DecideResult): void {
-  if (!req.answeredWithCard || result.outcome !== 'applied' || result.status === 'pending') return;
-  for (const d of book.state.deliveries) {
-    if (d.userId !== req.userId || d.kind !== req.via || d.shared || d.status !== 'sent') continue;
-    d.contentHash = contentHash(cardFor(book, d.userId, d.kind, d.level));
-  }
 }

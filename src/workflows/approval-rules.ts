@@ -36,7 +36,6 @@ export function openBook(input: TicketApprovalInput, workflowId: string, started
     title: input.title,
     requester: input.requester,
     fields: input.fields,
-    ...(input.detailsUrl !== undefined && { detailsUrl: input.detailsUrl }),
     status: 'pending',
     mode: 'any',
     requiredApprovals: 1,

@@ -92,15 +92,7 @@ describe('a verified click becomes a decision', () => {
     const { clicks, submitted } = service(live(), () => Promise.resolve(APPLIED));
     const answer = await clicks.handle(createTestClick(), 1000);
     assert.deepEqual(submitted, [
-      {
-        eventId: 'feishu:ev-1',
-        userId: 'bob',
-        decision: 'approve',
-        via: 'feishu',
-        platformUserId: 'ou_bob',
-        // The answer shows bob his card in its new state: the workflow need not update it again.
-        answeredWithCard: true,
-      },
+      { eventId: 'feishu:ev-1', userId: 'bob', decision: 'approve', via: 'feishu', platformUserId: 'ou_bob' },
     ]);
     assert.equal(answer.message, 'You approved this request');
     assert.equal(answer.card?.status, 'approved');

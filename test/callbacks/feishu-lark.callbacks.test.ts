@@ -7,7 +7,6 @@ import { after, before, describe, test } from 'node:test';
 import { feishuEncrypt } from '../../src/channels/feishu/feishu.crypto.js';
 import type { SimClickResult } from '../../sim/core/clicks.js';
 import { SANDBOX_APPS } from '../support/simulator.js';
-import { eventually } from '../support/stack.js';
 import {
   allCardsShow,
   approvalState,
@@ -69,18 +68,6 @@ describe('card callbacks from Feishu and Lark', () => {
     assert.equal(done.decisions[0]?.via, 'feishu');
     assert.match(done.decisions[0]?.eventId ?? '', /^feishu:[0-9a-f]{32}$/, 'the platform event id is the update id');
     await allCardsShow(stack, 'FS-1', 'Approved by Bob Li');
-
-    // The answer already showed bob the outcome: his card is not updated again; everyone else's once.
-    const final = await eventually(
-      () => approvalState(stack, 'FS-1'),
-      (s) => s.deliveries.every((d) => d.status === 'updated'),
-    );
-    const feishuCards = final.deliveries.filter((d) => d.kind === 'feishu');
-    const patches = await stack.sim.control.requests({ platform: 'feishu', api: 'update' });
-    const patchesOf = (userId: string) =>
-      patches.filter((r) => r.path.includes(feishuCards.find((d) => d.userId === userId)?.cardRef ?? '?')).length;
-    assert.deepEqual([patchesOf('bob'), patchesOf('carol')], [0, 1]);
-    assert.equal(final.platformCalls?.byKind.feishu?.byApi.update, 1);
   });
 
   test('Reject on Lark (plaintext body, Verification Token)', async () => {

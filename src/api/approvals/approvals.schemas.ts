@@ -101,7 +101,6 @@ export const ApprovalStateDoc = z.object({
   title: z.string(),
   requester: z.object({ userId: z.string(), name: z.string().optional() }),
   fields: z.array(z.object({ label: z.string(), value: z.string() })),
-  detailsUrl: z.string().optional(),
   status: ApprovalStatus,
   mode: ApprovalMode,
   requiredApprovals: z.number(),

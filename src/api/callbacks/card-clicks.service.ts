@@ -91,13 +91,7 @@ export class CardClicksService {
         const { body } = await this.approvals.recordDecision(click.tenant, click.ticketId, request, answerBy);
         return outcomes.decided(body, { recipient, kind: click.kind });
       }
-      // The answer carries the clicker's card in its new state (Feishu / Lark replace the card with it), unless
-      // the click came from a group chat card, which every member sees.
-      const ownCard =
-        (click.kind === 'feishu' || click.kind === 'lark') &&
-        click.nonce !== sharedCardNonce(snapshot.state.workflowId, click.kind);
-      const live = { ...request, ...(ownCard && { answeredWithCard: true }) };
-      const { body } = await this.approvals.submitDecision(click.tenant, click.ticketId, live, deadlines);
+      const { body } = await this.approvals.submitDecision(click.tenant, click.ticketId, request, deadlines);
       return outcomes.decided(body, { recipient, kind: click.kind, state: snapshot.state });
     } catch (err) {
       if (err instanceof ApiError && err.status < 500) return outcomes.refused(err.code);
