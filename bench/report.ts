@@ -14,7 +14,7 @@ export interface ReportInput {
   worker: string;
   database: string;
   /** Set when a run that stopped early was continued with `--resume`: when, and which scenarios ran then. */
-  resumed?: { at: string; loadBefore: number[]; scenarios: string[] };
+  resumed?: { at: string; loadBefore: number[]; scenarios: string[]; commit?: string };
   /** Hand-written analysis (bench/analysis.md), appended as it is. */
   analysis?: string;
 }
@@ -144,7 +144,7 @@ export function renderReport(input: ReportInput): string {
     '',
     ...(input.resumed
       ? [
-          `The run stopped early and was continued with \`--resume\` on ${input.resumed.at.slice(0, 16).replace('T', ' ')} UTC (load average then ${input.resumed.loadBefore.join(' / ')}): ${input.resumed.scenarios.join(', ')} ran then, the other scenarios in the first part; both on the same machine and commit.`,
+          `The run stopped early and was continued with \`--resume\` on ${input.resumed.at.slice(0, 16).replace('T', ' ')} UTC (load average then ${input.resumed.loadBefore.join(' / ')}): ${input.resumed.scenarios.join(', ')} ran then, the other scenarios in the first part, on the same machine${input.resumed.commit && input.resumed.commit !== facts.commit ? ` (commit ${input.resumed.commit} for these; ${facts.commit} for the first part)` : ' and commit'}.`,
           '',
         ]
       : []),

@@ -5,7 +5,7 @@
  *   --out <file>       where the report goes
  *   --worker '<json>'  worker settings merged over the defaults (bench/stack/worker-config.ts), for tuning
  *   --database-url <u> PostgreSQL for the API and worker (default: PGlite served on loopback, as `npm start` does)
- *   --resume <json>    continue a run that stopped early: keep its scenarios from results.json, run the rest
+ *   --resume <json>    continue a run: keep the scenarios in results.json (delete one there to run it again), run the rest
  *   --render <json>    only write the report again from a run's results.json (e.g. after editing bench/analysis.md)
  *   --prebuilt-bundle  bundle the workflows once up front instead of in every worker at startup (quick: always)
  */
@@ -88,7 +88,9 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
     database: options.databaseUrl
       ? 'PostgreSQL (--database-url)'
       : 'PGlite served on loopback (src/db/main.ts), as `npm start` runs it',
-    ...(earlier ? { resumed: { at: facts.date, loadBefore: facts.loadBefore, scenarios: todo } } : {}),
+    ...(earlier
+      ? { resumed: { at: facts.date, loadBefore: facts.loadBefore, scenarios: todo, commit: facts.commit } }
+      : {}),
   });
   progress(
     `${options.quick ? 'quick' : 'full'} run of ${todo.join(', ')}; logs in ${logDir}; load ${facts.loadBefore.join(' ')}`,
