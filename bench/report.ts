@@ -144,7 +144,7 @@ export function renderReport(input: ReportInput): string {
     '',
     ...(input.resumed
       ? [
-          `The run stopped early and was continued with \`--resume\` on ${input.resumed.at.slice(0, 16).replace('T', ' ')} UTC (load average then ${input.resumed.loadBefore.join(' / ')}): ${input.resumed.scenarios.join(', ')} ran then, the other scenarios in the first part, on the same machine${input.resumed.commit && input.resumed.commit !== facts.commit ? ` (commit ${input.resumed.commit} for these; ${facts.commit} for the first part)` : ' and commit'}.`,
+          `Part of the run came from \`--resume\` on ${input.resumed.at.slice(0, 16).replace('T', ' ')} UTC (load average then ${input.resumed.loadBefore.join(' / ')}): ${input.resumed.scenarios.join(', ')} ran (again) then, the other scenarios in the first part, on the same machine${input.resumed.commit && input.resumed.commit !== facts.commit ? ` (commit ${input.resumed.commit} for these; ${facts.commit} for the first part)` : ' and commit'}.`,
           '',
         ]
       : []),
