@@ -9,14 +9,8 @@ import type { ApprovalPolicy } from '../domain/policy.js';
 import type { ApprovalResult } from '../domain/state.js';
 import type { ResolveRecipientsResult } from '../activities/contract.js';
 import { cardTargets, timeLabel } from './approval-cards.js';
-import {
-  failureInfo,
-  notifyTicketSystem,
-  orchestrationReads,
-  remindUndecided,
-  sendCards,
-  updateCards,
-} from './approval-activities.js';
+import { failureInfo, notifyTicketSystem, orchestrationReads } from './approval-activities.js';
+import { remindUndecided, sendCards, updateCards } from './approval-card-rounds.js';
 import { addPlatformCalls } from './approval-calls.js';
 import { countCompleted, countEscalation, countPlatformCalls } from './approval-metrics.js';
 import type { ApprovalBook } from './approval-rules.js';
