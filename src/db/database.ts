@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
+import { rootLogger } from '../logging/index.js';
 import { migrationProvider } from './migrations/index.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import type { DB } from './schema.js';
@@ -80,6 +81,9 @@ async function connect(target: DatabaseTarget): Promise<{ db: Database; close: (
   if (target.kind === 'postgres') {
     // Small pool: the API and the worker each hold one; PostgreSQL's own limit is shared by every replica.
     const pool = new pg.Pool({ connectionString: target.url, max: 10 });
+    // An idle connection the server ends (restart, failover, an administrator's terminate) emits 'error' on the
+    // pool; unhandled, that would crash the process. The pool drops the connection and opens a new one on demand.
+    pool.on('error', (err) => rootLogger().warn({ err }, 'an idle database connection was closed by the server'));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     await migrateOrClose(db, () => db.destroy());
     return { db, close: () => db.destroy() };
