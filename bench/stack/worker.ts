@@ -5,10 +5,9 @@
  * logging and metrics — is the ready service's. Prints `bench worker polling` once it polls.
  */
 import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createChannelRegistry, type ChannelConfigSource, type StoredChannel } from '../../src/channels/registry.js';
+import { createChannelRegistry } from '../../src/channels/registry.js';
 import { loadEnv } from '../../src/config/env.js';
-import { cachedResolution } from '../../src/db/db-ports.js';
-import type { ChannelKind } from '../../src/domain/channel.js';
+import { cachedResolution, recentChannelSource } from '../../src/db/db-ports.js';
 import { APPROVALS_TASK_QUEUE, CHANNEL_KINDS } from '../../src/domain/channel.js';
 import { channelPlugin } from '../../src/plugins/channel.plugin.js';
 import { createWorkers, runWorkers } from '../../src/plugins/run-workers.js';
@@ -31,21 +30,12 @@ const deps: ServiceDeps = {
   ...(config.channelConfigCacheMs > 0 ? withCachedChannelConfigs(base, config.channelConfigCacheMs) : {}),
 };
 
-/** The service's channel registry over a config source that remembers each load for `ttlMs` (experiment). */
+/** The service's channel registry over a config source that reuses each load for `ttlMs` (experiment). */
 function withCachedChannelConfigs(
   service: ServiceDeps,
   ttlMs: number,
 ): Pick<ServiceDeps, 'channelSource' | 'channels'> {
-  const loaded = new Map<ChannelKind, { at: number; value: Promise<StoredChannel | undefined> }>();
-  const channelSource: ChannelConfigSource = {
-    load(kind) {
-      const hit = loaded.get(kind);
-      if (hit && Date.now() - hit.at < ttlMs) return hit.value;
-      const value = service.channelSource.load(kind);
-      loaded.set(kind, { at: Date.now(), value });
-      return value;
-    },
-  };
+  const channelSource = recentChannelSource(service.channelSource, ttlMs);
   const registry = createChannelRegistry(channelSource, service.dispatcher, {
     ...(service.usage ? { onCall: service.usage.observer } : {}),
   });

@@ -48,7 +48,7 @@ const webhook = proxyActivities<OrchestrationActivities>({
 // One platform call should take seconds (30 s per attempt). Rate limits and blips are retried with backoff for
 // about five minutes (10 attempts, capped at 1 min apart; RATE_LIMITED failures carry the platform's own delay);
 // codes no retry can fix (unreachable user, bad credentials, disabled channel) stop at once and are recorded.
-const CHANNEL_OPTIONS: ActivityOptions = {
+export const CHANNEL_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '30s',
   retry: {
     initialInterval: '1s',

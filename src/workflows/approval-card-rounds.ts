@@ -199,16 +199,10 @@ export async function remindUndecided(book: ApprovalBook, reminder: number): Pro
     perCard(due).map(async (group) => {
       const [d] = group;
       if (!d) return;
-      const input = d.shared
-        ? {
-            kind: d.kind,
-            cardRef: d.cardRef ?? '',
-            recipient: everyoneOn(group),
-            card: instanceCard(book, d.kind, d.cardRef),
-            reminder,
-            idempotencyKey: sharedReminderIdempotencyKey(state.workflowId, d.kind, reminder),
-          }
-        : { ...cardInput(book, d), reminder, idempotencyKey: reminderIdempotencyKey(state.workflowId, d, reminder) };
+      const key = d.shared
+        ? sharedReminderIdempotencyKey(state.workflowId, d.kind, reminder)
+        : reminderIdempotencyKey(state.workflowId, d, reminder);
+      const input = { ...cardOf(book, group, d), reminder, idempotencyKey: key };
       try {
         // A missed reminder is harmless: fewer attempts than a card.
         const done = await channel(d.kind).remind.executeWithOptions(
@@ -234,14 +228,7 @@ export async function updateCards(book: ApprovalBook): Promise<void> {
     perCard(delivered).map(async (group) => {
       const [d] = group;
       if (!d) return;
-      const input = d.shared
-        ? {
-            kind: d.kind,
-            cardRef: d.cardRef ?? '',
-            recipient: everyoneOn(group),
-            card: instanceCard(book, d.kind, d.cardRef),
-          }
-        : cardInput(book, d);
+      const input = cardOf(book, group, d);
       const hash = contentHash(input.card);
       if (d.contentHash === hash) {
         for (const each of group) each.status = 'updated';
@@ -266,6 +253,17 @@ export async function updateCards(book: ApprovalBook): Promise<void> {
       }
     }),
   );
+}
+
+/** What one card shows now and who sees it: a shared instance for its whole group, or one recipient's card. */
+function cardOf(book: ApprovalBook, group: readonly Delivery[], d: Delivery) {
+  if (!d.shared) return cardInput(book, d);
+  return {
+    kind: d.kind,
+    cardRef: d.cardRef ?? '',
+    recipient: everyoneOn(group),
+    card: instanceCard(book, d.kind, d.cardRef),
+  };
 }
 
 function cardInput(book: ApprovalBook, d: Delivery) {

@@ -5,39 +5,28 @@
  * while the group card is delivered. Without `groupChats` nothing here runs a command, so saved histories replay.
  */
 import { log, proxyActivities } from '@temporalio/workflow';
-import type { ActivityInterfaceFor, ActivityOptions } from '@temporalio/workflow';
+import type { ActivityInterfaceFor } from '@temporalio/workflow';
 import type { ChannelActivities } from '../activities/contract.js';
 import type { GroupCardActivities } from '../activities/group-card.activities.js';
 import type { ApprovalCard } from '../domain/card.js';
 import type { ChannelKind } from '../domain/channel-constants.js';
-import { channelTaskQueue, NON_RETRYABLE_CHANNEL_ERRORS } from '../domain/channel-constants.js';
+import { channelTaskQueue } from '../domain/channel-constants.js';
 import { stableHash } from '../domain/ids.js';
 import type { ApprovalPolicy, GroupChat } from '../domain/policy.js';
 import type { GroupCard } from '../domain/state.js';
-import { failureInfo } from './approval-activities.js';
+import { CHANNEL_OPTIONS, failureInfo } from './approval-activities.js';
 import { addPlatformCalls } from './approval-calls.js';
 import type { CardTarget } from './approval-cards.js';
 import { cardFor, sharedCardNonce } from './approval-cards.js';
 import { countCardFailed, countCardSent } from './approval-metrics.js';
 import type { ApprovalBook } from './approval-rules.js';
 
-// As for one-to-one cards: 30 s per attempt, rate limits and blips retried for about five minutes, codes no retry
-// can fix (bot not in the chat, chat dissolved) stop at once so the approvers get one-to-one cards instead.
-const GROUP_CARD_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '30s',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_CHANNEL_ERRORS],
-  },
-};
-
+// The one-to-one cards' options: codes no retry can fix (bot not in the chat, chat dissolved) stop at once, so the
+// approvers get one-to-one cards instead.
 type GroupChannel = ActivityInterfaceFor<GroupCardActivities & Pick<ChannelActivities, 'updateCard'>>;
 const GROUP_KINDS = ['feishu', 'lark'] as const satisfies readonly GroupChat['kind'][];
 const proxies = Object.fromEntries(
-  GROUP_KINDS.map((kind) => [kind, proxyActivities({ ...GROUP_CARD_OPTIONS, taskQueue: channelTaskQueue(kind) })]),
+  GROUP_KINDS.map((kind) => [kind, proxyActivities({ ...CHANNEL_OPTIONS, taskQueue: channelTaskQueue(kind) })]),
 ) as Record<GroupChat['kind'], GroupChannel>;
 
 /** Same shape as a one-to-one card key ('ab-' + 32 hex), so it fits Feishu's 50-char `uuid`. */
