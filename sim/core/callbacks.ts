@@ -12,7 +12,8 @@ export interface CallbackAnswer {
 /** POSTs a platform's callback to an app's URL the way the platform does: one try, no retry, hard timeout. */
 export class CallbackPoster {
   // The sim owns one agent for all callbacks; closed with the server.
-  private readonly agent = new Agent({ connections: 16 });
+  // Platforms deliver many users' clicks at once: enough connections that a burst is not queued here.
+  private readonly agent = new Agent({ connections: 256 });
 
   async post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<CallbackAnswer> {
     const started = Date.now();

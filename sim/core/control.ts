@@ -33,6 +33,18 @@ const routes: [string, string, Handler][] = [
   ['GET', '/users', (core) => json(200, core.users.list())],
   ['GET', '/users/:id', (core, _r, [id]) => found(core.users.get(id ?? ''))],
   ['PUT', '/users/:id', (core, req, [id]) => json(200, core.users.upsert(id ?? '', body(req) as SimUserPatch))],
+  ['GET', '/groups', (core, req) => json(200, core.groups.list(optionalPlatform(req.query.get('platform'))))],
+  ['GET', '/groups/:platform/:id', (core, _r, [p, id]) => found(core.groups.get(platform(p), id ?? ''))],
+  [
+    'PUT',
+    '/groups/:platform/:id',
+    (core, req, [p, id]) => json(200, core.groups.upsert(platform(p), id ?? '', body(req))),
+  ],
+  [
+    'DELETE',
+    '/groups/:platform/:id',
+    (core, _r, [p, id]) => json(200, { removed: core.groups.remove(platform(p), id ?? '') }),
+  ],
   ['POST', '/tokens/expire', (core, req) => json(200, { expired: expireTokens(core, req) })],
   ['GET', '/faults', (core) => json(200, core.faults.list())],
   ['POST', '/faults', (core, req) => json(201, addFaults(core, req))],

@@ -2,6 +2,7 @@ import { AppRegistry } from './apps.js';
 import { CallbackPoster } from './callbacks.js';
 import { ClickRegistry } from './clicks.js';
 import { FaultQueue, sleep, type SimFault } from './faults.js';
+import { GroupDirectory } from './groups.js';
 import { IdempotencyStore } from './idempotency.js';
 import { Inbox } from './inbox.js';
 import { QuotaCounter, RateLimiter } from './limits.js';
@@ -32,6 +33,8 @@ export class SimCore {
   readonly clock: SimClock;
   readonly apps = new AppRegistry();
   readonly users = new UserDirectory();
+  /** Group conversations (DingTalk IM_GROUP spaces): members and robots; created over the control API. */
+  readonly groups = new GroupDirectory();
   readonly tokens: TokenStore;
   readonly limiter: RateLimiter;
   readonly quota: QuotaCounter;
@@ -66,9 +69,10 @@ export class SimCore {
     hook();
   }
 
-  /** Back to the initial state: seeded apps and users, no tokens, messages, faults, limits or log. */
+  /** Back to the initial state: seeded apps and users, no groups, tokens, messages, faults, limits or log. */
   reset(): void {
-    for (const store of [this.apps, this.users, this.tokens, this.limiter, this.faults, this.inbox]) store.clear();
+    for (const store of [this.apps, this.users, this.groups, this.tokens, this.limiter, this.faults, this.inbox])
+      store.clear();
     this.idempotency.clear();
     this.log.clear();
     Object.assign(this.config, this.initialConfig);

@@ -5,6 +5,7 @@ export * from './clicks.js';
 export * from './control.js';
 export * from './core.js';
 export * from './faults.js';
+export * from './groups.js';
 export * from './http.js';
 export * from './idempotency.js';
 export * from './inbox.js';

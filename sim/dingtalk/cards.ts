@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseJsonBody, type SimApp, type SimRequest, type SimResponse } from '../core/index.js';
 import { guard, isResponse } from './auth.js';
-import { deliverySpaces, openSpaceFailure, type Space } from './spaces.js';
+import { deliverToGroup, isGroupCard } from './groups.js';
+import { deliverySpaces, openSpaceFailure, spaceTypesOf, type Space } from './spaces.js';
 import {
   CardData,
   checkParamMap,
@@ -15,6 +16,7 @@ import {
 import { renderView } from './template.js';
 import { apiFail, apiOk, type DingtalkSim } from './wire.js';
 
+const DeliverModel = z.looseObject({ spaceType: z.string().optional(), robotCode: z.string().optional() });
 const CreateBody = z.looseObject({
   cardTemplateId: z.string().optional(),
   outTrackId: z.string().optional(),
@@ -24,9 +26,9 @@ const CreateBody = z.looseObject({
   privateData: PrivateData.optional(),
   openSpaceId: z.string().optional(),
   imRobotOpenSpaceModel: z.looseObject({ supportForward: z.boolean().optional() }).optional(),
-  imRobotOpenDeliverModel: z
-    .looseObject({ spaceType: z.string().optional(), robotCode: z.string().optional() })
-    .optional(),
+  imRobotOpenDeliverModel: DeliverModel.optional(),
+  imGroupOpenSpaceModel: z.looseObject({ supportForward: z.boolean().optional() }).optional(),
+  imGroupOpenDeliverModel: DeliverModel.optional(),
   userIdType: z.number().optional(),
 });
 type CreateBody = z.infer<typeof CreateBody>;
@@ -81,8 +83,9 @@ export interface DeliverResult {
 }
 
 /**
- * Delivers into one robot chat; a user outside the org or the app's visible range gets `success:false`. A space that
- * already shows this instance keeps its one message (same carrierId): one instance is one message per space.
+ * Delivers into one space: a robot chat here, a group chat in groups.ts. A user outside the org or the app's visible
+ * range gets `success:false`. A space that already shows this instance keeps its one message (same carrierId): one
+ * instance is one message per space.
  */
 export function deliverTo(
   sim: DingtalkSim,
@@ -93,14 +96,15 @@ export function deliverTo(
 ): DeliverResult {
   const base = { spaceType: space.type, spaceId: space.id };
   const fail = (errorMsg: string): DeliverResult => ({ ...base, success: false, errorMsg });
-  if (space.type !== 'IM_ROBOT') return fail('the simulator delivers IM_ROBOT spaces only');
+  if (!['IM_ROBOT', 'IM_GROUP'].includes(space.type)) return fail('the simulator delivers IM_ROBOT / IM_GROUP only');
   if (!card.spaceTypes.includes(space.type)) return fail(`the card has no ${space.type} space model`);
+  if (space.type === 'IM_GROUP') return deliverToGroup(sim, app, card, space);
   const user = sim.core.users.byPlatformId(sim.edition, space.id);
   const status = user ? sim.core.users.statusOn(user, sim.edition) : 'unknown';
   if (!user || status === 'unknown') return fail('用户不存在 (user not found in the org)');
   if (status === 'resigned') return fail('用户已离职 (user has left the org)');
   if (status !== 'active') return fail('用户不在应用可见范围内 (user outside the visible range)');
-  const existing = messagesOf(sim, card).find((m) => m.recipientPlatformId === space.id);
+  const existing = messagesOf(sim, card).find((m) => !isGroupCard(m) && m.recipientPlatformId === space.id);
   if (existing) return { ...base, success: true, carrierId: String(existing.meta.carrierId) };
   const carrierId = randomBytes(12).toString('hex');
   const message = sim.core.inbox.add({
@@ -117,11 +121,6 @@ export function deliverTo(
   });
   card.messageIds.push(message.id);
   return { ...base, success: true, carrierId };
-}
-
-/** The space models a create call gave the card (the simulator knows the robot chat's only). */
-function spaceTypesOf(body: CreateBody): string[] {
-  return body.imRobotOpenSpaceModel ? ['IM_ROBOT'] : [];
 }
 
 /**

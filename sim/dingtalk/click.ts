@@ -9,6 +9,7 @@ import {
   type SimClickResult,
   type SimMessage,
 } from '../core/index.js';
+import { groupClickRefusal } from './groups.js';
 import type { SimCardInstance } from './store.js';
 import { mergeParams, viewOf, type SimCardView } from './template.js';
 import type { DingtalkSim } from './wire.js';
@@ -95,11 +96,17 @@ function applyAnswer(
   return { ...withStatus, cardApplied: true };
 }
 
-/** A sim user presses approve / reject on a DingTalk card in their robot chat. */
+/**
+ * A sim user presses approve / reject on a DingTalk card in their robot chat or in a group they are in: the callback
+ * names the clicker's own userId either way.
+ */
 export async function clickDingtalk(sim: DingtalkSim, click: Click): Promise<SimClickResult> {
   const message = findMessage(sim, click);
   if (!message) throw new SimInputError(`no ${sim.edition} card ${click.messageId}`, 404);
   if (message.userId !== click.userId) throw new SimInputError(`${click.userId} cannot see card ${message.id}`, 403);
+  // A group card's copy is pressed by a member of the group (a member removed since can no longer use it).
+  const notMember = groupClickRefusal(sim, message, click.userId);
+  if (notMember) throw new SimInputError(notMember, 403);
   const card = cardOf(sim, message);
   const view = sim.core.inbox.viewFor(message, click.userId) as SimCardView;
   const button = view.buttons.find((b) => b.id === click.action);

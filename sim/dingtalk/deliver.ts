@@ -5,20 +5,20 @@ import { deliverTo } from './cards.js';
 import { deliverModelFailure, deliverySpaces } from './spaces.js';
 import { apiFail, apiOk, type DingtalkSim } from './wire.js';
 
+const DeliverModel = z.looseObject({ spaceType: z.string().optional(), robotCode: z.string().optional() });
 const DeliverBody = z.looseObject({
   outTrackId: z.string().optional(),
   openSpaceId: z.string().optional(),
-  imRobotOpenDeliverModel: z
-    .looseObject({ spaceType: z.string().optional(), robotCode: z.string().optional() })
-    .optional(),
+  imRobotOpenDeliverModel: DeliverModel.optional(),
+  imGroupOpenDeliverModel: DeliverModel.optional(),
   userIdType: z.number().optional(),
 });
 
 const invalid = (code: string, message: string): SimResponse => apiFail(400, code, message);
 
 /**
- * POST /v1.0/card/instances/deliver (delivery-card-interface) — an existing instance into more spaces:
- * `{outTrackId, openSpaceId, im*OpenDeliverModel, userIdType}`, no card data and no privateData (the SDK's
+ * POST /v1.0/card/instances/deliver (delivery-card-interface) — an existing instance into more spaces (robot chats,
+ * groups): `{outTrackId, openSpaceId, im*OpenDeliverModel, userIdType}`, no card data and no privateData (the SDK's
  * DeliverCardRequest has neither; set a new recipient's private data with PUT card/instances). Answers
  * `{success:true, result:[{spaceType, spaceId, success, carrierId | errorMsg}]}`, one entry per space, with the same
  * per-space failures as createAndDeliver; a space that already shows the card keeps its one message.
@@ -34,7 +34,7 @@ export async function deliverCard(sim: DingtalkSim, req: SimRequest): Promise<Si
     return invalid('param.invalid', 'the simulator supports userIdType 1 (userId) only');
   const spaces = deliverySpaces(body.openSpaceId);
   if (!Array.isArray(spaces)) return invalid(spaces.code, spaces.message);
-  const modelProblem = deliverModelFailure(app, body.imRobotOpenDeliverModel, spaces);
+  const modelProblem = deliverModelFailure(app, body, spaces);
   if (modelProblem) return modelProblem;
   const card = sim.cards.get(app.appId, body.outTrackId);
   if (!card) return invalid('param.cardNotExist', 'card does not exist');

@@ -35,9 +35,12 @@ export function deliverySpaces(openSpaceId: string | undefined): Space[] | { cod
   return spaces;
 }
 
-interface SpaceModels {
+/** The space and deliver models of a request, by space type (create-and-deliver-cards, reference §3a). */
+export interface SpaceModels {
   imRobotOpenSpaceModel?: unknown;
-  imRobotOpenDeliverModel?: DeliverModel;
+  imRobotOpenDeliverModel?: DeliverModel | undefined;
+  imGroupOpenSpaceModel?: unknown;
+  imGroupOpenDeliverModel?: DeliverModel | undefined;
 }
 
 interface DeliverModel {
@@ -45,29 +48,61 @@ interface DeliverModel {
   robotCode?: string | undefined;
 }
 
+/** The robot of an internal app is, unless configured otherwise (`extra.robotCode`), identified by its appKey. */
+export function robotCodeOf(app: SimApp): string {
+  return typeof app.extra.robotCode === 'string' ? app.extra.robotCode : app.appId;
+}
+
 /**
- * A robot chat needs the deliver model naming the robot (createAndDeliver and card/instances/deliver alike). The robot
- * of an internal app is, unless configured otherwise, identified by the app's appKey.
+ * Each space type needs its deliver model (createAndDeliver and card/instances/deliver alike): a robot chat names
+ * the robot with `imRobotOpenDeliverModel`; a group needs `imGroupOpenDeliverModel.robotCode` ("required when
+ * used"; for an internal app's robot, its AppKey), which must be this app's robot.
  */
-export function deliverModelFailure(
-  app: SimApp,
-  deliver: DeliverModel | undefined,
-  spaces: Space[],
-): SimResponse | undefined {
-  if (!spaces.some((s) => s.type === 'IM_ROBOT')) return undefined;
-  if (!deliver) return apiFail(400, 'param.openDeliverModelEmpty', 'imRobotOpenDeliverModel is empty');
-  const robotCode = typeof app.extra.robotCode === 'string' ? app.extra.robotCode : app.appId;
-  if (deliver.spaceType !== 'IM_ROBOT' || deliver.robotCode !== robotCode) {
-    return apiFail(400, 'param.openDeliverModelError', 'imRobotOpenDeliverModel is invalid (spaceType / robotCode)');
+export function deliverModelFailure(app: SimApp, models: SpaceModels, spaces: Space[]): SimResponse | undefined {
+  const robotCode = robotCodeOf(app);
+  if (spaces.some((s) => s.type === 'IM_ROBOT')) {
+    const deliver = models.imRobotOpenDeliverModel;
+    if (!deliver) return apiFail(400, 'param.openDeliverModelEmpty', 'imRobotOpenDeliverModel is empty');
+    if (deliver.spaceType !== 'IM_ROBOT' || deliver.robotCode !== robotCode) {
+      return apiFail(400, 'param.openDeliverModelError', 'imRobotOpenDeliverModel is invalid (spaceType / robotCode)');
+    }
+  }
+  if (spaces.some((s) => s.type === 'IM_GROUP')) {
+    const deliver = models.imGroupOpenDeliverModel;
+    if (!deliver?.robotCode) {
+      return apiFail(400, 'param.openDeliverModelEmpty', 'imGroupOpenDeliverModel.robotCode is empty');
+    }
+    if (deliver.robotCode !== robotCode) {
+      return apiFail(400, 'param.openDeliverModelError', "imGroupOpenDeliverModel.robotCode is not this app's robot");
+    }
   }
   return undefined;
 }
 
-/** A card can only go to a space whose space model it has: createAndDeliver must carry it for its robot chats. */
+const SPACE_MODELS = [
+  ['IM_ROBOT', 'imRobotOpenSpaceModel'],
+  ['IM_GROUP', 'imGroupOpenSpaceModel'],
+] as const;
+
+/**
+ * A card can only go to a space whose space model it has: createAndDeliver must carry it for each space type it
+ * targets, with its `supportForward` ("required when the object is used").
+ */
 export function openSpaceFailure(app: SimApp, body: SpaceModels, spaces: Space[]): SimResponse | undefined {
-  const deliver = deliverModelFailure(app, body.imRobotOpenDeliverModel, spaces);
+  const deliver = deliverModelFailure(app, body, spaces);
   if (deliver) return deliver;
-  if (spaces.some((s) => s.type === 'IM_ROBOT') && !body.imRobotOpenSpaceModel)
-    return apiFail(400, 'param.openSpaceModelInvalid', 'imRobotOpenSpaceModel is missing');
+  for (const [type, field] of SPACE_MODELS) {
+    if (!spaces.some((s) => s.type === type)) continue;
+    const model = body[field] as { supportForward?: unknown } | undefined;
+    if (!model) return apiFail(400, 'param.openSpaceModelInvalid', `${field} is missing`);
+    if (typeof model.supportForward !== 'boolean') {
+      return apiFail(400, 'param.openSpaceModelInvalid', `${field}.supportForward is required`);
+    }
+  }
   return undefined;
+}
+
+/** The space types a create call gave the card a model for; it can be delivered nowhere else. */
+export function spaceTypesOf(body: SpaceModels): string[] {
+  return SPACE_MODELS.filter(([, field]) => body[field] !== undefined).map(([type]) => type);
 }

@@ -13,9 +13,12 @@ export interface SimCardInstance {
   publicData: ParamMap;
   /** Per-user data, keyed by DingTalk userId. */
   privateData: Record<string, ParamMap>;
-  /** Space types the card has a space model for (`imRobotOpenSpaceModel` → IM_ROBOT); it can go nowhere else. */
+  /**
+   * Space types the card has a space model for (`imRobotOpenSpaceModel` → IM_ROBOT, `imGroupOpenSpaceModel` →
+   * IM_GROUP); it can go nowhere else.
+   */
   spaceTypes: string[];
-  /** Inbox message ids of the robot chats the card was delivered into (one per space, whatever the calls). */
+  /** Inbox message ids of its copies: one per robot chat, one per member of each group (whatever the calls). */
   messageIds: string[];
 }
 

@@ -95,18 +95,18 @@ export function isSharedCardProvider(p: ChannelProvider): p is ChannelProvider &
 }
 
 export interface GroupCardRequest {
-  /** The platform's group chat id (Feishu / Lark `oc_…`); the bot must be a member. */
+  /** The platform's group chat id (Feishu / Lark `oc_…`, DingTalk openConversationId `cid…`); the bot must be in it. */
   chatId: string;
   /** Public content for every member: its `nonce` is the approval's group nonce, not bound to one approver. */
   card: ApprovalCard;
-  /** Deterministic per workflow × channel × chat (Feishu `uuid`): a retry never posts a second card. */
+  /** Deterministic per workflow × channel × chat (Feishu `uuid`, DingTalk `outTrackId`): never a second card. */
   idempotencyKey: string;
   signal?: AbortSignal;
 }
 
 /**
- * A platform that can post one approval card to a group chat (Feishu / Lark): one counted call for every approver
- * in the chat. The card is updated with `updateCard` (its `recipient` is then the chat). Throws ChannelError.
+ * A platform that can post one approval card to a group chat (Feishu / Lark, DingTalk): one counted call for every
+ * approver in the chat. The card is updated with `updateCard` (its `recipient` is then the chat). Throws ChannelError.
  */
 export interface GroupCardProvider {
   sendGroupCard(req: GroupCardRequest): Promise<{ cardRef: string }>;

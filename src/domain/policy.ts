@@ -32,18 +32,51 @@ export const FeishuChatId = z
   .regex(/^oc_[A-Za-z0-9]{8,64}$/, 'a Feishu / Lark group chat id: "oc_" followed by letters and digits');
 
 /**
+ * DingTalk group chat id: the group's `openConversationId` (the IM_GROUP space id of card/instances/createAndDeliver),
+ * e.g. `cidzJ4ssfff…8I1nhtTmg==`: "cid" followed by base64-like text.
+ */
+export const DingtalkChatId = z
+  .string()
+  .regex(
+    /^cid[A-Za-z0-9+/=_-]{6,120}$/,
+    'a DingTalk group chat id (openConversationId): "cid" followed by 6 to 120 letters, digits or + / = _ -',
+  );
+
+/** The platforms that can show an approval card in a group chat, and the chat id each one takes. */
+export const GroupChatKind = z.enum(['feishu', 'lark', 'dingtalk', 'dingtalk-exclusive']);
+export type GroupChatKind = z.infer<typeof GroupChatKind>;
+const CHAT_ID_BY_KIND = {
+  feishu: FeishuChatId,
+  lark: FeishuChatId,
+  dingtalk: DingtalkChatId,
+  'dingtalk-exclusive': DingtalkChatId,
+} satisfies Record<GroupChatKind, z.ZodString>;
+
+/**
  * One approvers' group chat that gets one shared card per approval (sent at level 1, updated once with the outcome):
- * two counted calls whatever the number of approvers. The bot must be a member of the chat. Clicks count only from
- * eligible approvers (matched by their platform user id on that kind); anyone else is told they are not an approver.
+ * two counted calls whatever the number of approvers. The bot (DingTalk: the app's robot) must be a member of the
+ * chat. Clicks count only from eligible approvers (matched by their platform user id on that kind); anyone else is
+ * told they are not an approver. `chatId` is a Feishu / Lark `oc_…` chat id or a DingTalk `cid…` openConversationId.
  * - `also`: the group card and every approver's one-to-one card on that kind.
  * - `instead`: no one-to-one cards on that kind, at any level (escalated approvers must be in the chat too); if the
  *   group card cannot be delivered, the approvers get one-to-one cards after all.
  */
-export const GroupChat = z.object({
-  kind: z.enum(['feishu', 'lark']),
-  chatId: FeishuChatId,
-  mode: z.enum(['also', 'instead']).default('also'),
-});
+export const GroupChat = z
+  .object({
+    kind: GroupChatKind,
+    chatId: z
+      .string()
+      .min(1)
+      .max(128)
+      .meta({ description: "Feishu / Lark: the `oc_…` chat id; DingTalk: the group's openConversationId (`cid…`)" }),
+    mode: z.enum(['also', 'instead']).default('also'),
+  })
+  .superRefine((chat, ctx) => {
+    const parsed = CHAT_ID_BY_KIND[chat.kind].safeParse(chat.chatId);
+    if (parsed.success) return;
+    const message = parsed.error.issues[0]?.message ?? `not a ${chat.kind} group chat id`;
+    ctx.addIssue({ code: 'custom', path: ['chatId'], message });
+  });
 export type GroupChat = z.infer<typeof GroupChat>;
 
 export const ApprovalMode = z.enum(['any', 'all', 'quorum']);

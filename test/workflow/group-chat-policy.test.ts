@@ -42,7 +42,7 @@ describe('policy groupChats', () => {
       /"oc_"[\s\S]*groupChats\[0\]\.chatId/,
     );
     assert.match(
-      issues(createTestPolicy({ groupChats: [{ kind: 'dingtalk' as 'feishu', chatId: 'oc_abcdef12' }] })),
+      issues(createTestPolicy({ groupChats: [{ kind: 'wecom' as 'feishu', chatId: 'oc_abcdef12' }] })),
       /groupChats\[0\]\.kind/,
     );
     assert.match(

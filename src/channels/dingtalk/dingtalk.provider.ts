@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type {
   ChannelProvider,
+  GroupCardProvider,
+  GroupCardRequest,
   ReminderRequest,
   SendCardRequest,
   SharedCardDelivery,
@@ -13,6 +15,7 @@ import type { ApprovalCard } from '../../domain/card.js';
 import { ChannelError } from '../channel-error.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig, DingtalkKind } from './dingtalk.config.js';
+import { DingtalkGroupCards } from './dingtalk.group.js';
 import {
   cardParamMap,
   privateData,
@@ -48,16 +51,20 @@ const TOO_LONG = 'the userId is too long for an openSpaceId (1,000 characters)';
 /**
  * One provider for both editions: same API, own credentials and base URLs (reference §7). Approval cards are shared
  * (SharedCardProvider): one instance per approval, delivered into every recipient's robot chat, so one
- * `PUT card/instances` updates what everyone sees.
+ * `PUT card/instances` updates what everyone sees. A policy's group chat gets an instance of its own in the IM_GROUP
+ * space (GroupCardProvider, dingtalk.group.ts), updated the same way.
  */
-export class DingtalkProvider implements ChannelProvider, SharedCardProvider {
+export class DingtalkProvider implements ChannelProvider, SharedCardProvider, GroupCardProvider {
   private readonly users = new Map<string, string>();
+  private readonly groups: DingtalkGroupCards;
 
   constructor(
     readonly kind: DingtalkKind,
     private readonly config: DingtalkConfig,
     private readonly client: DingtalkClient,
-  ) {}
+  ) {
+    this.groups = new DingtalkGroupCards(config, client);
+  }
 
   /**
    * By mobile only. The docs have no email lookup (checked: the doc crawl and the contact APIs; users/search matches
@@ -135,6 +142,11 @@ export class DingtalkProvider implements ChannelProvider, SharedCardProvider {
     const needNonces = withOwnNonce(req.card, reached);
     if (needNonces.length > 0) await this.bindNonces(req.cardRef, req.card, needNonces, outcomes, req.signal);
     return { cardRef: req.cardRef, results: recipientResults(req.recipients, outcomes) };
+  }
+
+  /** One card in an approvers' group chat (`chatId` = its openConversationId); `updateCard` shows the outcome. */
+  sendGroupCard(req: GroupCardRequest): Promise<{ cardRef: string }> {
+    return this.groups.send(req);
   }
 
   async updateCard(req: UpdateCardRequest): Promise<void> {
