@@ -57,6 +57,11 @@ export const DecisionRequest = z.object({
    * accepts the decision only if it is `userId`'s id on that channel (group-chat cards carry no per-approver nonce).
    */
   platformUserId: z.string().min(1).max(128).optional(),
+  /**
+   * Card clicks on platforms that show the callback's answer card in place of the clicked card for everyone who sees
+   * it (Feishu / Lark): the API will confirm with `cardAnswered` once its answer went out in time.
+   */
+  answerShowsCard: z.boolean().optional(),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 

@@ -42,6 +42,8 @@ export interface Delivery {
   shared?: boolean;
   /** Short hash of the card content last shown (nonce excluded): an update that would not change it is skipped. */
   contentHash?: string;
+  /** The platform already showed the outcome through the answer to this card's click, so no update was sent. */
+  shownByClickAnswer?: boolean;
 }
 
 /**
@@ -82,6 +84,8 @@ export interface ApprovalState {
   title: string;
   requester: { userId: string; name?: string };
   fields: TicketField[];
+  /** The ticket's page, shown as a button on every card (and on the card a click answer shows). */
+  detailsUrl?: string;
   status: ApprovalStatus;
   mode: ApprovalMode;
   requiredApprovals: number;
@@ -114,10 +118,12 @@ export interface GroupCard {
   /** The level the card was posted at (it stays the one card of the approval). */
   level: number;
   status: DeliveryStatus;
-  /** Feishu message_id of the card in the chat. */
+  /** The card in the chat: Feishu / Lark message_id, DingTalk outTrackId. */
   cardRef?: string;
   idempotencyKey: string;
   error?: { code: string; message: string };
+  /** A member's settling click was answered with the outcome card, which every member then saw: no update sent. */
+  shownByClickAnswer?: boolean;
 }
 
 /** The answer to one `decide` update. */

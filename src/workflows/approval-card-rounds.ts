@@ -2,7 +2,7 @@
  * The card rounds of an approval: send a level's cards, remind the undecided, show the outcome on every card. Every
  * fan-out uses Promise.allSettled and records each failure on its delivery: a broken channel never fails the approval.
  */
-import { log, patched } from '@temporalio/workflow';
+import { condition, log, patched } from '@temporalio/workflow';
 import type { ChannelKind } from '../domain/channel.js';
 import { SHARED_CARD_KINDS } from '../domain/channel-constants.js';
 import type { Delivery } from '../domain/state.js';
@@ -28,6 +28,18 @@ import type { ApprovalBook } from './approval-rules.js';
  * Runs recorded before it keep one card per recipient.
  */
 export const SHARED_CARD_PATCH = 'shared-dingtalk-card';
+
+/**
+ * From this patch on, the card whose click settled the approval is not updated when the click's answer already
+ * showed the platform the same final card (the API confirms it with the `cardAnswered` signal).
+ */
+export const CLICK_ANSWER_PATCH = 'click-answered-card';
+
+/**
+ * How long the final round waits for that confirmation. The API answers a click within the platform's 3 s window or
+ * not at all, and signals right after, so a confirmation later than this never comes; the card is then updated.
+ */
+const CLICK_ANSWER_WAIT_MS = 4_000;
 
 /**
  * Sends the round's cards in parallel and records each delivery as sent or failed: one card per target, except on
@@ -220,10 +232,12 @@ export async function remindUndecided(book: ApprovalBook, reminder: number): Pro
 
 /**
  * Shows the outcome on every delivered card, once per card (one update per shared instance); records each delivery
- * as updated or update_failed. A card already showing this content is not updated again (no call for nothing).
+ * as updated or update_failed. A card already showing this content is not updated again (no call for nothing):
+ * a shared instance whose hash is unchanged, or the clicker's card that the click's answer already rewrote.
  */
 export async function updateCards(book: ApprovalBook): Promise<void> {
   const delivered = book.state.deliveries.filter((d) => d.status === 'sent');
+  const click = settlingClick(book);
   await Promise.allSettled(
     perCard(delivered).map(async (group) => {
       const [d] = group;
@@ -232,6 +246,11 @@ export async function updateCards(book: ApprovalBook): Promise<void> {
       const hash = contentHash(input.card);
       if (d.contentHash === hash) {
         for (const each of group) each.status = 'updated';
+        return;
+      }
+      const clicked = click && !d.shared && d.userId === click.userId;
+      if (clicked && (await shownByClickAnswer(book, click, d, hash))) {
+        Object.assign(d, { status: 'updated', contentHash: hash, shownByClickAnswer: true });
         return;
       }
       try {
@@ -253,6 +272,30 @@ export async function updateCards(book: ApprovalBook): Promise<void> {
       }
     }),
   );
+}
+
+type SettlingClick = NonNullable<ApprovalBook['decisiveClick']>;
+
+/** The card click that settled the approval, when its answer may have shown the outcome (runs from the patch on). */
+export function settlingClick(book: ApprovalBook): SettlingClick | undefined {
+  return book.decisiveClick && patched(CLICK_ANSWER_PATCH) ? book.decisiveClick : undefined;
+}
+
+/**
+ * True when `card` is the card the settling click was made on and the click's answer showed exactly the content
+ * `hash`: waits up to CLICK_ANSWER_WAIT_MS for the API to confirm it. Any doubt (no confirmation, another card,
+ * other content) means false, and the card gets its update.
+ */
+export async function shownByClickAnswer(
+  book: ApprovalBook,
+  click: SettlingClick,
+  card: { kind: ChannelKind; cardRef?: string },
+  hash: string,
+): Promise<boolean> {
+  if (card.kind !== click.kind || card.cardRef === undefined) return false;
+  await condition(() => book.clickAnswers.has(click.eventId), CLICK_ANSWER_WAIT_MS);
+  const answer = book.clickAnswers.get(click.eventId);
+  return answer?.kind === card.kind && answer.cardRef === card.cardRef && answer.contentHash === hash;
 }
 
 /** What one card shows now and who sees it: a shared instance for its whole group, or one recipient's card. */

@@ -41,7 +41,9 @@ export function sharedReminderIdempotencyKey(workflowId: string, kind: ChannelKi
 /** Short hash of what a card shows (its nonce left out): equal hashes mean an update would change nothing. */
 export function contentHash(card: ApprovalCard): string {
   const { nonce: _nonce, ...shown } = card;
-  return stableHash(JSON.stringify(shown)).slice(0, 12);
+  // Sorted keys: the API's click answer builds the same card in its own order.
+  const sorted = Object.fromEntries(Object.entries(shown).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return stableHash(JSON.stringify(sorted)).slice(0, 12);
 }
 
 export function newDelivery(workflowId: string, target: CardTarget, level: number): Delivery {
@@ -66,7 +68,7 @@ export function cardFor(book: ApprovalBook, userId: string, kind: ChannelKind, l
     title: state.title,
     requesterName: state.requester.name ?? state.requester.userId,
     fields: state.fields,
-    ...(book.detailsUrl !== undefined && { detailsUrl: book.detailsUrl }),
+    ...(state.detailsUrl !== undefined && { detailsUrl: state.detailsUrl }),
     deadlineAt: state.deadlines.finalDeadlineAt,
     status: state.status,
     level,

@@ -1,8 +1,9 @@
 /**
- * Shared cards in approvers' group chats (policy `groupChats`, Feishu / Lark): one card per chat and approval,
- * posted when the first approvers on that platform are known and updated once with the outcome, so the chat costs
- * two counted calls whatever the number of approvers. With `instead`, one-to-one cards on that platform are skipped
- * while the group card is delivered. Without `groupChats` nothing here runs a command, so saved histories replay.
+ * Shared cards in approvers' group chats (policy `groupChats`: Feishu / Lark chats, DingTalk IM_GROUP spaces): one
+ * card per chat and approval, posted when the first approvers on that platform are known and updated once with the
+ * outcome, so the chat costs two counted calls whatever the number of approvers. With `instead`, one-to-one cards on
+ * that platform (DingTalk: the shared robot-chat card) are skipped while the group card is delivered. Without
+ * `groupChats` nothing here runs a command, so saved histories replay.
  */
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
@@ -17,14 +18,15 @@ import type { GroupCard } from '../domain/state.js';
 import { CHANNEL_OPTIONS, failureInfo } from './approval-activities.js';
 import { addPlatformCalls } from './approval-calls.js';
 import type { CardTarget } from './approval-cards.js';
-import { cardFor, sharedCardNonce } from './approval-cards.js';
+import { cardFor, contentHash, sharedCardNonce } from './approval-cards.js';
+import { settlingClick, shownByClickAnswer } from './approval-card-rounds.js';
 import { countCardFailed, countCardSent } from './approval-metrics.js';
 import type { ApprovalBook } from './approval-rules.js';
 
 // The one-to-one cards' options: codes no retry can fix (bot not in the chat, chat dissolved) stop at once, so the
 // approvers get one-to-one cards instead.
 type GroupChannel = ActivityInterfaceFor<GroupCardActivities & Pick<ChannelActivities, 'updateCard'>>;
-const GROUP_KINDS = ['feishu', 'lark'] as const satisfies readonly GroupChat['kind'][];
+const GROUP_KINDS: readonly GroupChat['kind'][] = ['feishu', 'lark', 'dingtalk', 'dingtalk-exclusive'];
 const proxies = Object.fromEntries(
   GROUP_KINDS.map((kind) => [kind, proxyActivities({ ...CHANNEL_OPTIONS, taskQueue: channelTaskQueue(kind) })]),
 ) as Record<GroupChat['kind'], GroupChannel>;
@@ -91,15 +93,24 @@ async function postGroupCard(book: ApprovalBook, chat: GroupChat, level: number)
   }
 }
 
-/** Shows the outcome on every delivered group card: one update each. */
+/**
+ * Shows the outcome on every delivered group card: one update each, none for the card whose settling click's answer
+ * already showed every member this outcome.
+ */
 export async function updateGroupCards(book: ApprovalBook): Promise<void> {
   const delivered = (book.state.groupCards ?? []).filter((c) => c.status === 'sent');
+  const click = delivered.length > 0 ? settlingClick(book) : undefined;
   await Promise.allSettled(
     delivered.map(async (g) => {
       const recipient = { userId: `chat:${g.chatId}`, name: 'group chat', platformUserId: g.chatId };
       const input = { kind: g.kind, cardRef: g.cardRef ?? '', recipient, card: groupCardContent(book, g) };
+      if (click && (await shownByClickAnswer(book, click, g, contentHash(input.card)))) {
+        g.status = 'updated';
+        g.shownByClickAnswer = true;
+        return;
+      }
       try {
-        const updated = await proxies[g.kind as GroupChat['kind']].updateCard.executeWithOptions(
+        const updated = await proxies[g.kind].updateCard.executeWithOptions(
           { summary: `show ${book.state.status} in group chat ${g.chatId} via ${g.kind}` },
           [input],
         );

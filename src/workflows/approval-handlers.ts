@@ -4,9 +4,10 @@
 import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import type { DecisionRequest } from '../domain/approval.js';
 import { DecisionRejection } from '../domain/state.js';
+import type { DecideResult } from '../domain/state.js';
 import type { ApprovalBook } from './approval-rules.js';
 import { applyDecision, checkDecision, rejectionMessage, withdrawApproval } from './approval-rules.js';
-import { decide, decisionSignal, state as stateQuery, withdraw } from './definitions.js';
+import { cardAnswered, decide, decisionSignal, state as stateQuery, withdraw } from './definitions.js';
 
 /** Registered before the first await, so messages that arrive while the policy loads are not lost. */
 export function registerHandlers(book: ApprovalBook): void {
@@ -29,6 +30,7 @@ export function registerHandlers(book: ApprovalBook): void {
     async (req) => {
       const outcome = await apply(req);
       if ('rejection' in outcome) throw rejected(outcome.rejection, req);
+      noteDecisiveClick(book, req, outcome.result);
       return outcome.result;
     },
     {
@@ -48,6 +50,20 @@ export function registerHandlers(book: ApprovalBook): void {
     return state;
   });
   setHandler(stateQuery, () => state);
+  setHandler(cardAnswered, (answered) => {
+    // Only the settling click's answer is ever looked at; anything else is dropped rather than kept in memory.
+    if (answered.eventId === book.decisiveClick?.eventId) book.clickAnswers.set(answered.eventId, answered);
+  });
+}
+
+/**
+ * A card click that settled the approval through the update is answered with the clicker's card in its final state;
+ * remember it, so the final round can wait briefly for the API to say the platform showed that answer.
+ */
+function noteDecisiveClick(book: ApprovalBook, req: DecisionRequest, result: DecideResult): void {
+  if (!req.answerShowsCard || result.outcome !== 'applied' || result.status === 'pending') return;
+  if (result.decision?.eventId !== req.eventId) return;
+  book.decisiveClick = { eventId: req.eventId, userId: req.userId, kind: req.via };
 }
 
 /**

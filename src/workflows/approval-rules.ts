@@ -13,6 +13,7 @@ import type {
   Recipient,
 } from '../domain/state.js';
 import { DecisionRejection } from '../domain/state.js';
+import type { CardAnswered } from './definitions.js';
 import { noPlatformCalls } from './approval-calls.js';
 
 /** The workflow's local state: what the `state` query shows, plus the answers kept for repeated event ids. */
@@ -22,8 +23,10 @@ export interface ApprovalBook {
   answers: Map<string, DecideResult>;
   /** Level 1 approvers are known: until then eligibility cannot be checked and decisions wait. */
   ready: boolean;
-  /** Shown on cards; not part of the query state. */
-  detailsUrl?: string;
+  /** The card click (through the `decide` update) that settled the approval: its answer may show the outcome. */
+  decisiveClick?: { eventId: string; userId: string; kind: string };
+  /** eventId → the card a click answer showed (`cardAnswered` signals from the API). */
+  clickAnswers: Map<string, CardAnswered>;
 }
 
 export function openBook(input: TicketApprovalInput, workflowId: string, startedAt: Date): ApprovalBook {
@@ -36,6 +39,7 @@ export function openBook(input: TicketApprovalInput, workflowId: string, started
     title: input.title,
     requester: input.requester,
     fields: input.fields,
+    ...(input.detailsUrl !== undefined && { detailsUrl: input.detailsUrl }),
     status: 'pending',
     mode: 'any',
     requiredApprovals: 1,
@@ -56,7 +60,7 @@ export function openBook(input: TicketApprovalInput, workflowId: string, started
     state,
     answers: new Map(),
     ready: false,
-    ...(input.detailsUrl !== undefined && { detailsUrl: input.detailsUrl }),
+    clickAnswers: new Map(),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DecisionRequest } from '../domain/approval.js';
+import type { ChannelKind } from '../domain/channel-constants.js';
 import type { ApprovalState, DecideResult } from '../domain/state.js';
 
 export interface WithdrawRequest {
@@ -30,3 +31,20 @@ export const state = defineQuery<ApprovalState>('state');
  * de-duplicated by `eventId`; invalid decisions are ignored (and logged), never recorded.
  */
 export const decisionSignal = defineSignal<[DecisionRequest]>('decisionSignal');
+
+/** What a card-click answer showed the clicker, told by the API once the platform had the answer in time. */
+export interface CardAnswered {
+  /** The click's event id (the `decide` update id). */
+  eventId: string;
+  kind: ChannelKind;
+  /** The platform's id of the clicked card (Feishu / Lark: its message id), as recorded on the delivery. */
+  cardRef: string;
+  /** `contentHash` of the card the answer carried. */
+  contentHash: string;
+}
+
+/**
+ * The answer to the settling click already showed the clicker's card in its final state: the workflow does not
+ * update that card again when it would show the same content (one counted call saved per approval).
+ */
+export const cardAnswered = defineSignal<[CardAnswered]>('cardAnswered');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Worker } from '@temporalio/worker';
 import { request } from 'undici';
@@ -158,19 +158,98 @@ export async function withCallbacksParked<T>(stack: Stack, kind: ChannelKind, fn
   const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const parked = `http://127.0.0.1:${(server.address() as AddressInfo).port}/parked`;
-  const appId = SANDBOX_APPS[kind].appId;
-  const app = await stack.sim.control.call<SimApp>('GET', `/apps/${kind}/${appId}`);
-  const point = (url: string) =>
-    kind === 'feishu' || kind === 'lark'
-      ? stack.sim.control.setApp(kind, appId, { callbackUrl: url })
-      : stack.sim.control.setApp(kind, appId, { callbackRoutes: reroute(app.callbackRoutes, url) });
-  await point(parked);
+  const restore = await pointCallbacks(stack, kind, parked);
   try {
     return await fn();
   } finally {
-    await point(`${stack.apiUrl}/callbacks/${kind}`);
+    await restore();
     server.close();
   }
+}
+
+/** Callbacks held at the gate of withCallbacksHeld until released. */
+export interface CallbackGate {
+  /** Resolves once `count` callbacks are held. */
+  arrived(count: number): Promise<void>;
+  /** Lets every held callback (and every later one) through to the API. */
+  release(): void;
+}
+
+/**
+ * Runs `fn` while the platforms' callbacks pass through a gate that holds them until `gate.release()`, then lets
+ * them reach the API at once; each answer goes back to the platform, which applies it as usual (unlike parking).
+ */
+export async function withCallbacksHeld<T>(
+  stack: Stack,
+  kinds: readonly ChannelKind[],
+  fn: (gate: CallbackGate) => Promise<T>,
+): Promise<T> {
+  type Held = { path: string; headers: Record<string, string>; body: Buffer; res: ServerResponse };
+  const held: Held[] = [];
+  let open = false;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(
+          (e): e is [string, string] => typeof e[1] === 'string' && !HOP_HEADERS.includes(e[0]),
+        ),
+      );
+      const one = { path: req.url ?? '/', headers, body: Buffer.concat(chunks), res };
+      if (open) void forward(stack.apiUrl, one);
+      else held.push(one);
+    });
+  });
+  const gate: CallbackGate = {
+    arrived: (count) =>
+      eventually(
+        () => Promise.resolve(held.length),
+        (n) => n >= count,
+      ).then(() => undefined),
+    release() {
+      open = true;
+      for (const one of held.splice(0)) void forward(stack.apiUrl, one);
+    },
+  };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const restores = [];
+  for (const kind of kinds) restores.push(await pointCallbacks(stack, kind, `${url}/callbacks/${kind}`));
+  try {
+    return await fn(gate);
+  } finally {
+    gate.release();
+    for (const restore of restores) await restore();
+    server.close();
+  }
+}
+
+const HOP_HEADERS = ['host', 'connection', 'content-length', 'transfer-encoding'];
+
+async function forward(
+  apiUrl: string,
+  h: { path: string; headers: Record<string, string>; body: Buffer; res: ServerResponse },
+) {
+  try {
+    const answer = await request(`${apiUrl}${h.path}`, { method: 'POST', headers: h.headers, body: h.body });
+    const text = await answer.body.text();
+    h.res.writeHead(answer.statusCode, { 'content-type': 'application/json' }).end(text);
+  } catch {
+    h.res.destroy();
+  }
+}
+
+/** Points one platform's callbacks at `url`; returns how to point them back at the API. */
+async function pointCallbacks(stack: Stack, kind: ChannelKind, url: string): Promise<() => Promise<unknown>> {
+  const appId = SANDBOX_APPS[kind].appId;
+  const app = await stack.sim.control.call<SimApp>('GET', `/apps/${kind}/${appId}`);
+  const point = (to: string) =>
+    kind === 'feishu' || kind === 'lark'
+      ? stack.sim.control.setApp(kind, appId, { callbackUrl: to })
+      : stack.sim.control.setApp(kind, appId, { callbackRoutes: reroute(app.callbackRoutes, to) });
+  await point(url);
+  return () => point(`${stack.apiUrl}/callbacks/${kind}`);
 }
 
 function reroute(routes: SimApp['callbackRoutes'], url: string): SimApp['callbackRoutes'] {

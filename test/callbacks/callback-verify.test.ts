@@ -57,6 +57,8 @@ describe('Feishu / Lark callback verification', () => {
       eventId: 'ev-1',
       openId: 'ou_bob',
       value: VALUE,
+      // The signed header's time (whole seconds): when the platform sent the click.
+      sentAt: Math.floor(NOW / 1000) * 1000,
     });
   });
 
@@ -124,6 +126,7 @@ describe('Feishu / Lark callback verification', () => {
     const callback = readFeishuCallback(Buffer.from(body), headers, SECRETS, NOW);
     assert.equal(callback.type, 'click');
     assert.ok(callback.type === 'click' && callback.legacy && callback.openId === 'ou_bob');
+    assert.equal(callback.messageId, 'om_1', 'the clicked card, to match the answer to its delivery');
     const again = readFeishuCallback(Buffer.from(body), headers, SECRETS, NOW);
     assert.deepEqual(again, callback, 'the same click, the same event id');
     assert.throws(() => readFeishuCallback(Buffer.from(body), {}, SECRETS, NOW), refusedWith(401, /signed/));

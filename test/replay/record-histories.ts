@@ -14,7 +14,11 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { approvalWorkflowId } from '../../src/domain/approval.js';
 import { CHANNEL_KINDS, channelTaskQueue } from '../../src/domain/channel.js';
 import { ApprovalStatusKey, RequesterKey, TicketIdKey, TicketTypeKey } from '../../src/domain/search-attributes.js';
-import { decide, decisionSignal, state as stateQuery } from '../../src/workflows/definitions.js';
+import { decided } from '../../src/api/callbacks/click-outcomes.js';
+import { contentHash } from '../../src/workflows/approval-cards.js';
+import type { DecisionRequest } from '../../src/domain/approval.js';
+import { cardAnswered, decide, decisionSignal, state as stateQuery } from '../../src/workflows/definitions.js';
+import type { CardAnswered } from '../../src/workflows/definitions.js';
 import type { ticketApproval } from '../../src/workflows/ticket-approval.js';
 import { startDevServer } from '../support/environments.js';
 import { channelStubs, createTestInput, orchestrationStubs, workflowsPath } from '../support/workflow-harness.js';
@@ -80,6 +84,43 @@ const scenarios: Record<string, { input: ReturnType<typeof createTestInput>; dri
     drive: async (h) => {
       await waitForCards(h, 3);
       await h.executeUpdate(decide, { args: [{ eventId: 'e1', userId: 'bob', decision: 'approve', via: 'dingtalk' }] });
+    },
+  },
+  // The settling click's answer showed alice's Feishu card (patch 'click-answered-card'): the API's `cardAnswered`
+  // signal arrives while the final round waits for it, and that card is not updated; carol's Lark card is.
+  'click-answered-card-approved': {
+    input: createTestInput(
+      { levels: [{ approvers: ['alice', 'carol'], roles: [], channels: [], afterMs: 0 }], deadlineMs: 3_600_000 },
+      { ticketId: 'REPLAY-4' },
+    ),
+    drive: async (h) => {
+      await waitForCards(h, 2);
+      const before = await h.query(stateQuery);
+      const alice = before.recipients.find((r) => r.userId === 'alice');
+      const delivery = before.deliveries.find((d) => d.userId === 'alice' && d.kind === 'feishu');
+      if (!alice || !delivery?.cardRef) throw new Error('alice has no Feishu card');
+      const request: DecisionRequest = {
+        eventId: 'e1',
+        userId: 'alice',
+        decision: 'approve',
+        via: 'feishu',
+        platformUserId: 'ou_alice',
+        answerShowsCard: true,
+      };
+      const result = await h.executeUpdate(decide, { args: [request] });
+      const { card } = decided(result, { state: before, recipient: alice, kind: 'feishu' });
+      if (!card) throw new Error('the click answer carries no card');
+      const answered: CardAnswered = {
+        eventId: 'e1',
+        kind: 'feishu',
+        cardRef: delivery.cardRef,
+        contentHash: contentHash(card),
+      };
+      await h.signal(cardAnswered, answered);
+      await h.result();
+      const done = await h.query(stateQuery);
+      const skipped = done.deliveries.filter((d) => d.shownByClickAnswer).map((d) => d.userId);
+      if (skipped.join() !== 'alice') throw new Error(`expected only alice's card skipped, got [${skipped.join()}]`);
     },
   },
 };

@@ -12,8 +12,8 @@ import { stableHash } from '../../domain/ids.js';
 import type { DecisionBody, DecisionRequest, StartApprovalRequest, WithdrawBody } from '../../domain/approval.js';
 import type { ApprovalState } from '../../domain/state.js';
 import { ApiMetrics } from '../../metrics/api-metrics.js';
-import { decide, decisionSignal, state, withdraw } from '../../workflows/definitions.js';
-import type { WithdrawRequest } from '../../workflows/definitions.js';
+import { cardAnswered, decide, decisionSignal, state, withdraw } from '../../workflows/definitions.js';
+import type { CardAnswered, WithdrawRequest } from '../../workflows/definitions.js';
 import { ApiError } from '../common/api-error.js';
 import { isTemporalUnavailable } from '../common/temporal-errors.js';
 import { API_CONFIG } from '../common/api-config.js';
@@ -146,6 +146,20 @@ export class ApprovalsService {
     const ref = refOf(tenant, ticketId);
     const handle: ApprovalHandle = this.client.workflow.getHandle(ref.workflowId);
     return this.counted(request, await this.decideLater(ref, handle, request, deadline));
+  }
+
+  /**
+   * Tells the approval that a click's answer showed the clicker this card, so its final round can skip that update.
+   * Best effort: if it cannot be told (closed, Temporal busy), the card is simply updated as usual.
+   */
+  async confirmCardAnswered(tenant: string, ticketId: string, answered: CardAnswered): Promise<boolean> {
+    const handle: ApprovalHandle = this.client.workflow.getHandle(refOf(tenant, ticketId).workflowId);
+    try {
+      await this.rpc(() => handle.signal(cardAnswered, answered));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Decisions by source and outcome (applied, already_decided, received) for the API's metrics. */

@@ -1,4 +1,5 @@
-import { Controller, HttpCode, Inject, Post, Req, UseInterceptors } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
+import { Controller, HttpCode, Inject, Post, Req, Res, UseInterceptors } from '@nestjs/common';
 import { Public } from '../auth/auth.decorators.js';
 import { CallbackMetricsInterceptor } from '../metrics/callback-metrics.interceptor.js';
 import type { CallbackRequest } from './callback-request.js';
@@ -20,14 +21,20 @@ export class CallbacksController {
 
   @Post('feishu')
   @HttpCode(200)
-  feishuCallback(@Req() req: CallbackRequest): Promise<Record<string, unknown>> {
-    return this.feishu.handle('feishu', req);
+  feishuCallback(
+    @Req() req: CallbackRequest,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ): Promise<Record<string, unknown>> {
+    return this.feishu.handle('feishu', req, res);
   }
 
   @Post('lark')
   @HttpCode(200)
-  larkCallback(@Req() req: CallbackRequest): Promise<Record<string, unknown>> {
-    return this.feishu.handle('lark', req);
+  larkCallback(
+    @Req() req: CallbackRequest,
+    @Res({ passthrough: true }) res: ServerResponse,
+  ): Promise<Record<string, unknown>> {
+    return this.feishu.handle('lark', req, res);
   }
 
   @Post('dingtalk')

@@ -17,6 +17,8 @@ export interface CardClick {
   ticketId: string;
   action: DecisionKind;
   nonce: string;
+  /** The platform shows our answer's card in place of the clicked card (Feishu / Lark; DingTalk: only a view). */
+  answerShowsCard?: boolean;
 }
 
 export type AnswerTone = 'success' | 'info' | 'warning' | 'error';

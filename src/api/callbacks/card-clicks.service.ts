@@ -2,8 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { approvalWorkflowId, type DecisionRequest } from '../../domain/approval.js';
 import type { Recipient } from '../../domain/state.js';
 import { setLogContext } from '../../logging/log-context.js';
-import { cardNonce } from '../../workflows/approval-cards.js';
-import { sharedCardNonce } from '../../workflows/approval-cards.js';
+import type { ApprovalCard } from '../../domain/card.js';
+import type { ChannelKind } from '../../domain/channel.js';
+import { cardNonce, contentHash, sharedCardNonce } from '../../workflows/approval-cards.js';
 import { ApprovalsService } from '../approvals/approvals.service.js';
 import { ApiError } from '../common/api-error.js';
 import { isTemporalUnavailable } from '../common/temporal-errors.js';
@@ -60,6 +61,23 @@ export class CardClicksService {
     return answer;
   }
 
+  /**
+   * The answer to `click` (with the clicker's card) reached the platform in time: tell the approval, so it does not
+   * update that card to the same content again. Best effort; never throws.
+   */
+  async confirmShown(
+    click: CardClick,
+    shown: { eventId: string; kind: ChannelKind; cardRef: string; card: ApprovalCard },
+  ) {
+    const answered = {
+      eventId: shown.eventId,
+      kind: shown.kind,
+      cardRef: shown.cardRef,
+      contentHash: contentHash(shown.card),
+    };
+    await this.approvals.confirmCardAnswered(click.tenant, click.ticketId, answered);
+  }
+
   private notRecorded(click: CardClick, why: string): ClickAnswer {
     this.logger.error(`${click.kind} click ${click.eventId} on ticket ${click.ticketId} not recorded (${why})`);
     return outcomes.unrecorded();
@@ -84,6 +102,7 @@ export class CardClicksService {
       decision: click.action,
       via: click.kind,
       platformUserId: click.platformUserId,
+      ...(click.answerShowsCard && { answerShowsCard: true }),
     };
     try {
       if (snapshot.kind === 'offline') {

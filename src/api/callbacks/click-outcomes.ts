@@ -122,6 +122,7 @@ function clickerCard(
     title: state.title,
     requesterName: state.requester.name ?? state.requester.userId,
     fields: state.fields,
+    ...(state.detailsUrl !== undefined && { detailsUrl: state.detailsUrl }),
     deadlineAt: state.deadlines.finalDeadlineAt,
     status,
     level: delivery?.level ?? recipient.level,

@@ -31,7 +31,17 @@ export type FeishuCallback =
   | { type: 'challenge'; challenge: string }
   /** A verified callback that is not a card action (another event type): answered with `{}`. */
   | { type: 'ignored' }
-  | { type: 'click'; legacy: boolean; eventId: string; openId: string; value: unknown };
+  | {
+      type: 'click';
+      legacy: boolean;
+      eventId: string;
+      openId: string;
+      value: unknown;
+      /** The clicked card's message id (`open_message_id`), when the platform names it. */
+      messageId?: string;
+      /** When the platform sent the click (ms since epoch, its clock). */
+      sentAt: number;
+    };
 
 const Challenge = z.looseObject({
   type: z.literal('url_verification'),
@@ -51,6 +61,7 @@ const V2Body = z.looseObject({
   event: z.looseObject({
     operator: z.looseObject({ open_id: z.string().min(1).max(128) }).optional(),
     action: z.looseObject({ value: z.unknown() }).optional(),
+    context: z.looseObject({ open_message_id: z.string().min(1).max(256).optional() }).optional(),
   }),
 });
 
@@ -128,12 +139,15 @@ function readV2(ctx: Context, payload: Record<string, unknown>, signed: boolean)
   checkFresh(sent, ctx.now);
   if (header.event_type !== 'card.action.trigger') return { type: 'ignored' };
   if (!event.operator || !event.action) throw new ApiError('BAD_REQUEST', 'The card action has no operator or value');
+  const messageId = event.context?.open_message_id;
   return {
     type: 'click',
     legacy: false,
     eventId: header.event_id,
     openId: event.operator.open_id,
     value: event.action.value,
+    ...(messageId !== undefined && { messageId }),
+    sentAt: sent ?? ctx.now,
   };
 }
 
@@ -144,13 +158,22 @@ function readLegacy(ctx: Context, outer: Record<string, unknown>): FeishuCallbac
   }
   const expected = feishuLegacyCardSignature(timestamp, nonce, ctx.secrets.verificationToken, ctx.raw);
   if (!signatureMatches(expected, signature)) throw unauthenticated('X-Lark-Signature does not match');
-  checkFresh(headerTime(ctx), ctx.now);
+  const sentAt = headerTime(ctx);
+  checkFresh(sentAt, ctx.now);
   const parsed = LegacyBody.safeParse(outer);
   if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Not a card callback (card.action.trigger_v1)');
   const body = parsed.data;
   // No event id in v1: the update token (`c-…`) is unique per click, so these four identify one click.
   const eventId = ['v1', body.open_message_id, body.open_id, JSON.stringify(body.action.value), body.token].join('|');
-  return { type: 'click', legacy: true, eventId, openId: body.open_id, value: body.action.value };
+  return {
+    type: 'click',
+    legacy: true,
+    eventId,
+    openId: body.open_id,
+    value: body.action.value,
+    messageId: body.open_message_id,
+    sentAt: sentAt ?? ctx.now,
+  };
 }
 
 function headerTime(ctx: Context): number | undefined {

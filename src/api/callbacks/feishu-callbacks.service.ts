@@ -19,6 +19,17 @@ import { feishuAnswer } from './platform-answers.js';
 /** Feishu waits 3 s for the answer, then shows the clicker an error (200341): keep half a second in hand. */
 export const FEISHU_ANSWER_BUDGET_MS = 2_500;
 
+/**
+ * An answer carrying the clicker's final card counts as shown (and its update is skipped) only if it was written
+ * within this time of the click, by our clock and by the platform's: a full second of the 3 s stays for the network.
+ */
+export const FEISHU_ANSWER_SHOWN_MS = 2_000;
+
+/** The response, to learn when the answer has been written (Express's response is one). */
+export interface AnswerSink {
+  once(event: 'finish', listener: () => void): unknown;
+}
+
 /** What our buttons carry (src/channels/feishu/feishu.card.ts `FeishuButtonValue`). */
 const ButtonValue = z.object({
   t: z.string().min(1).max(64),
@@ -38,7 +49,8 @@ export class FeishuCallbacksService {
     @Inject(CardClicksService) private readonly clicks: CardClicksService,
   ) {}
 
-  async handle(kind: FeishuKind, req: CallbackRequest): Promise<Record<string, unknown>> {
+  async handle(kind: FeishuKind, req: CallbackRequest, res?: AnswerSink): Promise<Record<string, unknown>> {
+    const received = Date.now();
     const config = await enabledChannelConfig(this.source, kind, (raw) => parseFeishuConfig(kind, raw));
     const headers = {
       timestamp: header(req, 'x-lark-request-timestamp'),
@@ -53,8 +65,19 @@ export class FeishuCallbacksService {
     if (!value.success) throw new ApiError('BAD_REQUEST', 'The button value is not an approval action');
     const { t: ticketId, tn: tenant, a: action, n: nonce } = value.data;
     const eventId = platformEventId(kind, callback.eventId);
-    const click = { kind, eventId, platformUserId: callback.openId, tenant, ticketId, action, nonce };
+    // The answer's card replaces the clicked card (ours are shared cards, `update_multi`) only if we know which one.
+    const answerShowsCard = callback.messageId !== undefined;
+    const click = { kind, eventId, platformUserId: callback.openId, tenant, ticketId, action, nonce, answerShowsCard };
     const answer = await this.clicks.handle(click, FEISHU_ANSWER_BUDGET_MS);
+    const { card } = answer;
+    if (card && callback.messageId !== undefined && res) {
+      const shown = { eventId, kind, cardRef: callback.messageId, card };
+      res.once('finish', () => {
+        const inTime = Date.now() - received <= FEISHU_ANSWER_SHOWN_MS;
+        if (inTime && this.now() - callback.sentAt <= FEISHU_ANSWER_SHOWN_MS)
+          void this.clicks.confirmShown(click, shown);
+      });
+    }
     const options = config.consoleBaseUrl ? { consoleBaseUrl: config.consoleBaseUrl } : {};
     return feishuAnswer(answer, callback.legacy, options);
   }
