@@ -28,6 +28,7 @@ export const FULL: BenchPreset = {
     escalations: [0, 2],
     escalationStepMs: 1_000,
     quietMs: 1_000,
+    groupChats: true,
   },
 };
 
@@ -44,6 +45,7 @@ export const QUICK: BenchPreset = {
     escalations: [0, 2],
     escalationStepMs: 1_000,
     quietMs: 800,
+    groupChats: true,
   },
 };
 

@@ -13,10 +13,34 @@ export interface ReportInput {
   /** How the worker ran: SDK defaults or the tuning given, bundling at startup or a prebuilt bundle. */
   worker: string;
   database: string;
-  /** Set when a run that stopped early was continued with `--resume`: when, and which scenarios ran then. */
-  resumed?: { at: string; loadBefore: number[]; scenarios: string[]; commit?: string };
+  /**
+   * Set when a run was continued with `--resume`, once per continuation (oldest first; older results.json files hold
+   * one object): when, which scenarios ran then, and at which commit.
+   */
+  resumed?: Resumption | Resumption[];
   /** Hand-written analysis (bench/analysis.md), appended as it is. */
   analysis?: string;
+}
+
+export interface Resumption {
+  at: string;
+  loadBefore: number[];
+  scenarios: string[];
+  commit?: string;
+}
+
+/**
+ * Every continuation, oldest first, each listing only the scenarios whose figures still come from it (a scenario
+ * run again later is listed there).
+ */
+export function resumptionsOf(input: Pick<ReportInput, 'resumed'>): Resumption[] {
+  const all = input.resumed === undefined ? [] : Array.isArray(input.resumed) ? input.resumed : [input.resumed];
+  return all
+    .map((r, i) => ({
+      ...r,
+      scenarios: r.scenarios.filter((id) => !all.slice(i + 1).some((later) => later.scenarios.includes(id))),
+    }))
+    .filter((r) => r.scenarios.length > 0);
 }
 
 const fmt = (v: number, unit = ''): string => {
@@ -142,12 +166,10 @@ export function renderReport(input: ReportInput): string {
     '',
     `Produced by \`${input.command}\`${input.quick ? ' (**quick smoke sizes: not the benchmark figures**)' : ''} on ${facts.date.slice(0, 16).replace('T', ' ')} UTC in ${fmt(input.durationS / 60)} min. Every figure comes from that one run; re-run the command to reproduce them on your machine.`,
     '',
-    ...(input.resumed
-      ? [
-          `Part of the run came from \`--resume\` on ${input.resumed.at.slice(0, 16).replace('T', ' ')} UTC (load average then ${input.resumed.loadBefore.join(' / ')}): ${input.resumed.scenarios.join(', ')} ran (again) then, the other scenarios in the first part, on the same machine${input.resumed.commit && input.resumed.commit !== facts.commit ? ` (commit ${input.resumed.commit} for these; ${facts.commit} for the first part)` : ' and commit'}.`,
-          '',
-        ]
-      : []),
+    ...resumptionsOf(input).flatMap((r) => [
+      `Part of the run came from \`--resume\` on ${r.at.slice(0, 16).replace('T', ' ')} UTC (load average then ${r.loadBefore.join(' / ')}): ${r.scenarios.join(', ')} ran (again) then, the other scenarios earlier, on the same machine${r.commit && r.commit !== facts.commit ? ` (commit ${r.commit} for these; ${facts.commit} for the first part)` : ' and commit'}.`,
+      '',
+    ]),
     '## Machine',
     '',
     `- ${facts.cores} cores (${facts.cpu}), ${facts.memoryGb} GB memory, ${facts.os}`,

@@ -19,7 +19,7 @@ import { closeHttp } from './lib/http.js';
 import { CpuAccount, machineFacts } from './lib/machine.js';
 import { progress } from './lib/progress.js';
 import { FULL, QUICK, WORKER, type BenchPreset } from './presets.js';
-import { renderReport, type ReportInput } from './report.js';
+import { renderReport, resumptionsOf, type ReportInput } from './report.js';
 import { callsScenario } from './scenarios/calls.js';
 import type { ScenarioResult } from './scenarios/common.js';
 import { decisionScenario } from './scenarios/decision.js';
@@ -89,7 +89,12 @@ export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
       ? 'PostgreSQL (--database-url)'
       : 'PGlite served on loopback (src/db/main.ts), as `npm start` runs it',
     ...(earlier
-      ? { resumed: { at: facts.date, loadBefore: facts.loadBefore, scenarios: todo, commit: facts.commit } }
+      ? {
+          resumed: [
+            ...resumptionsOf(earlier),
+            { at: facts.date, loadBefore: facts.loadBefore, scenarios: todo, commit: facts.commit },
+          ],
+        }
       : {}),
   });
   progress(

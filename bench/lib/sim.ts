@@ -23,6 +23,8 @@ export interface SimMessage {
   id: string;
   platform: string;
   userId: string;
+  /** Set on a card posted to a group chat (Feishu `oc_…`, DingTalk openConversationId). */
+  chatId?: string;
   msgType: string;
   content: unknown;
   createdAt: number;
