@@ -148,6 +148,8 @@ export interface ApprovalResult {
   ruleVersion?: string;
   /** Platform calls the approval spent (absent in results of runs started before calls were counted). */
   platformCalls?: PlatformCalls;
+  /** The group-chat cards (policy `groupChats`), as at the end. */
+  groupCards?: GroupCard[];
 }
 
 /** Validator rejection types (ApplicationFailure `type`), mapped to 403 / 409 by the API. */

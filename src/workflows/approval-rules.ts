@@ -237,5 +237,6 @@ export function resultOf(state: ApprovalState): ApprovalResult | undefined {
     unreachable: state.unreachable,
     ...(state.ruleVersion !== undefined && { ruleVersion: state.ruleVersion }),
     ...(state.platformCalls && { platformCalls: state.platformCalls }),
+    ...(state.groupCards && { groupCards: state.groupCards }),
   };
 }

@@ -143,7 +143,15 @@ describe('group-chat cards on Feishu', () => {
       (s: ApprovalState) => s.groupCards?.[0]?.status === 'updated',
     );
     assert.equal(closed.groupCards?.[0]?.shownByClickAnswer, true);
-    const done = await approvalState(stack, 'GC-INSTEAD');
+    // Once closed, the API shows the run's result: the group card is in it too.
+    const done = await eventually(
+      () => approvalState(stack, 'GC-INSTEAD'),
+      (s) => s.workflowStatus === 'COMPLETED',
+    );
+    assert.deepEqual(
+      done.groupCards?.map((g) => [g.chatId, g.status, g.shownByClickAnswer]),
+      [[CHAT, 'updated', true]],
+    );
     assert.equal(done.status, 'approved');
     assert.equal(done.outcome?.by?.userId, 'bob');
     assert.deepEqual(

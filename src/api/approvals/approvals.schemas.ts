@@ -63,6 +63,10 @@ const DeliveryDoc = z.object({
   remindersSent: z.number(),
   shared: z.boolean().optional().meta({ description: 'One view of a card instance shared by every recipient' }),
   contentHash: z.string().optional().meta({ description: 'Hash of the content the card last showed' }),
+  shownByClickAnswer: z
+    .boolean()
+    .optional()
+    .meta({ description: "Not updated: the settling click's answer already showed this card the outcome" }),
 });
 const CallsByApi = z.partialRecord(z.enum(PLATFORM_API_KINDS), z.number());
 const PlatformCallsDoc = z
@@ -90,6 +94,10 @@ const GroupCardDoc = z
     cardRef: z.string().optional(),
     idempotencyKey: z.string(),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
+    shownByClickAnswer: z
+      .boolean()
+      .optional()
+      .meta({ description: "Not updated: the settling click's answer already showed this card the outcome" }),
   })
   .meta({ description: "The one card posted to an approvers' group chat (policy `groupChats`)" });
 
@@ -101,6 +109,7 @@ export const ApprovalStateDoc = z.object({
   title: z.string(),
   requester: z.object({ userId: z.string(), name: z.string().optional() }),
   fields: z.array(z.object({ label: z.string(), value: z.string() })),
+  detailsUrl: z.string().optional(),
   status: ApprovalStatus,
   mode: ApprovalMode,
   requiredApprovals: z.number(),
