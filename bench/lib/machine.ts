@@ -41,7 +41,9 @@ export function machineFacts(): MachineFacts {
 function uncommitted(): boolean {
   const ignored = ['docs/benchmarks.md', 'package-lock.json'];
   const status = tryRun('git', ['status', '--porcelain']);
-  return status.split('\n').some((line) => line.trim() !== '' && !ignored.includes(line.slice(3)));
+  // "XY path" per line (tryRun trims the output, so the first line may have lost a leading blank).
+  const paths = status.split('\n').map((line) => line.trim().replace(/^\S+\s+/, ''));
+  return paths.some((path) => path !== '' && !ignored.includes(path));
 }
 
 function tryRun(command: string, args: string[]): string {
