@@ -56,7 +56,10 @@ export class AppModule {
         ApprovalsModule,
         HealthModule,
         CallbacksModule.register({ channelSource: options.channelSource }),
-        ChannelsModule.register({ callbackBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.API_HOST}:${env.API_PORT}` }),
+        ChannelsModule.register({
+          callbackBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.API_HOST}:${env.API_PORT}`,
+          ...(env.SANDBOX ? { simulatorUrl: env.SIMULATOR_URL } : {}),
+        }),
         UsersModule,
         RulesModule,
         RequestLoggingModule,

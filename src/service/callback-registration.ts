@@ -32,19 +32,22 @@ export interface RegisterCallbacksInput {
  * control API. Failures are reported, never thrown: the API keeps serving either way.
  */
 export async function registerCallbackUrls(input: RegisterCallbacksInput): Promise<CallbackRegistration[]> {
-  const base = input.callbackBaseUrl.replace(/\/+$/, '');
-  return Promise.all(
-    CHANNEL_KINDS.map(async (kind): Promise<CallbackRegistration> => {
-      const url = `${base}${callbackPath(kind)}`;
-      try {
-        const note = await registerOne(input, kind, url);
-        return note === undefined ? { kind, url, status: 'registered' } : { kind, url, status: 'skipped', note };
-      } catch (err) {
-        // Provider errors carry codes and messages, never credentials.
-        return { kind, url, status: 'failed', note: err instanceof Error ? err.message : String(err) };
-      }
-    }),
-  );
+  return Promise.all(CHANNEL_KINDS.map((kind) => registerCallbackUrl(input, kind)));
+}
+
+/** One kind's registration, as registerCallbackUrls does it (also run when a channel is saved or enabled). */
+export async function registerCallbackUrl(
+  input: RegisterCallbacksInput,
+  kind: ChannelKind,
+): Promise<CallbackRegistration> {
+  const url = `${input.callbackBaseUrl.replace(/\/+$/, '')}${callbackPath(kind)}`;
+  try {
+    const note = await registerOne(input, kind, url);
+    return note === undefined ? { kind, url, status: 'registered' } : { kind, url, status: 'skipped', note };
+  } catch (err) {
+    // Provider errors carry codes and messages, never credentials.
+    return { kind, url, status: 'failed', note: err instanceof Error ? err.message : String(err) };
+  }
 }
 
 /** Registers one kind; returns why it was skipped, or undefined once registered. */

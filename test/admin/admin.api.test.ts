@@ -82,6 +82,11 @@ for (const kind of databaseKinds()) {
       assert.equal(enabled.status, 200);
       assert.equal(enabled.body.enabled, true);
       assert.equal(enabled.body.notice, undefined);
+      // Feishu has no API to set the callback URL: the answer says where to paste it.
+      assert.deepEqual(enabled.body.callbackRegistration, {
+        status: 'skipped',
+        note: 'paste https://approvals.example.test/callbacks/feishu into the feishu developer console (事件与回调 > 回调配置)',
+      });
       // A GET-then-PUT round trip sends the masks back: the stored secrets stay.
       const got = await api.call<Json>('GET', '/v1/channels/feishu');
       const echoed = { kind: 'feishu', config: { ...(got.body.config as Json), appSecret: '••••cret' } };
@@ -110,6 +115,27 @@ for (const kind of databaseKinds()) {
         },
       });
       assert.equal(dingtalk.status, 201);
+      assert.equal(dingtalk.body.callbackRegistration, undefined, 'a disabled channel registers nothing');
+      // Enabling it points DingTalk's card callbacks at this API at once (card/callbacks/register), no restart.
+      const live = await api.call<Json>('POST', '/v1/channels/dingtalk/enable');
+      assert.deepEqual(live.body.callbackRegistration, { status: 'registered' });
+      const app = await sim.control.call<{ callbackRoutes: Record<string, { url: string }> }>(
+        'GET',
+        `/apps/dingtalk/${SANDBOX_APPS.dingtalk.appId}`,
+      );
+      assert.equal(
+        app.callbackRoutes['approvals-bridge-dingtalk']?.url,
+        'https://approvals.example.test/callbacks/dingtalk',
+      );
+      assert.equal((await api.call<Json>('POST', '/v1/channels/dingtalk/disable')).body.enabled, false);
+      // A registration DingTalk refuses is reported; the switch is set all the same.
+      await sim.control.addFault({ platform: 'dingtalk', path: 'card/callbacks/register', kind: 'error', status: 400 });
+      const refused = await api.call<Json>('POST', '/v1/channels/dingtalk/enable');
+      assert.equal(refused.status, 200);
+      assert.equal(refused.body.enabled, true);
+      const registration = refused.body.callbackRegistration as { status: string; note?: string };
+      assert.equal(registration.status, 'failed');
+      assert.ok(registration.note && !registration.note.includes('dingtalk-api-secret'), registration.note);
       assert.equal((await api.call<Json>('POST', '/v1/channels/dingtalk/disable')).body.enabled, false);
       assert.equal((await api.call('POST', '/v1/channels/lark/enable')).status, 404, 'an unconfigured channel');
     });

@@ -20,6 +20,13 @@ export const ChannelView = z.object({
     .string()
     .optional()
     .meta({ description: 'Set when the channel notifies nobody (not configured / disabled)' }),
+  callbackRegistration: z
+    .object({ status: z.enum(['registered', 'skipped', 'failed']), note: z.string().optional() })
+    .optional()
+    .meta({
+      description:
+        'After saving or enabling: whether the card callbacks now point at this API (DingTalk: its register API; Feishu / Lark: paste `callbackUrl` into the console, `note` says so). Never a secret.',
+    }),
 });
 export type ChannelView = z.infer<typeof ChannelView>;
 

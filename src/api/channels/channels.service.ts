@@ -9,6 +9,7 @@ import { CHANNEL_KINDS, type ChannelKind } from '../../domain/channel.js';
 import { ApiError } from '../common/api-error.js';
 import type { HttpResult } from '../common/http-result.js';
 import { storeCall } from '../common/store-errors.js';
+import { registerCallbackUrl } from '../../service/callback-registration.js';
 import { describeFailure, fetchAccessToken, sendTestCard } from './channel-check.js';
 import type {
   ChannelList,
@@ -23,6 +24,8 @@ export const CHANNELS_SETTINGS = Symbol('CHANNELS_SETTINGS');
 export interface ChannelsSettings {
   /** Public base URL of the API: platforms POST card clicks to `<base>/callbacks/<kind>`. */
   callbackBaseUrl: string;
+  /** Sandbox mode: the simulator's URL, whose control API stands in for the Feishu / Lark consoles. */
+  simulatorUrl?: string;
 }
 
 // Platform calls of a credentials check are few and short; a stuck platform must not hold the request long.
@@ -56,12 +59,34 @@ export class ChannelsService {
     const { record, created } = await storeCall(() =>
       this.store.channels.put(kind, body.config as Record<string, unknown>, body.enabled),
     );
-    return { status: created ? 201 : 200, body: this.view(kind, record) };
+    return { status: created ? 201 : 200, body: await this.registered(this.view(kind, record)) };
   }
 
   async setEnabled(kind: ChannelKind, enabled: boolean): Promise<ChannelView> {
     const record = await storeCall(() => this.store.channels.setEnabled(kind, enabled), 'CHANNEL_NOT_CONFIGURED');
-    return this.view(kind, record);
+    return this.registered(this.view(kind, record));
+  }
+
+  /**
+   * An enabled channel's card callbacks are pointed at this API at once (DingTalk's register API), as at startup:
+   * without it, clicks on a channel set up over the API would reach nobody until the next restart. The config is
+   * stored either way; the view says how the registration went.
+   */
+  private async registered(view: ChannelView): Promise<ChannelView> {
+    if (!view.enabled) return view;
+    const dispatcher = new Agent({ headersTimeout: CHECK_TIMEOUT_MS, bodyTimeout: CHECK_TIMEOUT_MS });
+    try {
+      const input = {
+        channelSource: { load: (k: ChannelKind) => this.store.channels.load(k) },
+        callbackBaseUrl: this.settings.callbackBaseUrl,
+        ...(this.settings.simulatorUrl !== undefined && { simulatorUrl: this.settings.simulatorUrl }),
+        dispatcher,
+      };
+      const { status, note } = await registerCallbackUrl(input, view.kind);
+      return { ...view, callbackRegistration: { status, ...(note !== undefined && { note }) } };
+    } finally {
+      await dispatcher.close();
+    }
   }
 
   /** Checks the stored credentials (token fetch) and, for a named user, sends them a test card. Works disabled too. */
