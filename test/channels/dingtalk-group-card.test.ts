@@ -18,6 +18,7 @@ import { createDingtalkProvider, type DingtalkKind, type DingtalkProvider } from
 import { assertGroupDelivered, groupSpaceId } from '../../src/channels/dingtalk/dingtalk.group.js';
 import { isGroupCardProvider } from '../../src/channels/provider.js';
 import type { ApprovalCard } from '../../src/domain/card.js';
+import { createTestCard, until } from '../support/cards.js';
 
 const START = Date.UTC(2030, 0, 15, 12, 0, 0);
 const clock = { now: () => START };
@@ -26,29 +27,8 @@ const CID = 'cidGroupCard0001+x/Yz==';
 const MEMBERS = ['alice', 'bob', 'carol', 'dave'];
 let sim: SimServer;
 
-function card(overrides: Partial<ApprovalCard> = {}): ApprovalCard {
-  return {
-    tenant: 'acme',
-    ticketId: 'T-88',
-    ticketType: 'ticket.data_export',
-    title: 'Export orders table',
-    requesterName: 'Alice Requester',
-    fields: [{ label: 'Database', value: 'orders' }],
-    deadlineAt: '2030-01-16T12:00:00.000Z',
-    status: 'pending',
-    level: 1,
-    nonce: 'the-group-nonce',
-    ...overrides,
-  };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const card = (overrides: Partial<ApprovalCard> = {}) =>
+  createTestCard({ ticketId: 'T-88', nonce: 'the-group-nonce', ...overrides });
 
 before(async () => {
   sim = await startSimServer({ clock });

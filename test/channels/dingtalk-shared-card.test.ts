@@ -22,6 +22,7 @@ import {
 import { isSharedCardProvider, type SharedCardRecipient } from '../../src/channels/provider.js';
 import type { ApprovalCard } from '../../src/domain/card.js';
 import { isBilled } from '../../src/usage/billing.js';
+import { createTestCard, until } from '../support/cards.js';
 
 const START = Date.UTC(2030, 0, 15, 12, 0, 0);
 let now = START;
@@ -29,29 +30,8 @@ const clock = { now: () => now };
 let sim: SimServer;
 const dispatcher = new Agent({ connections: 8 });
 
-function card(overrides: Partial<ApprovalCard> = {}): ApprovalCard {
-  return {
-    tenant: 'acme',
-    ticketId: 'T-77',
-    ticketType: 'ticket.data_export',
-    title: 'Export orders table',
-    requesterName: 'Alice Requester',
-    fields: [{ label: 'Database', value: 'orders' }],
-    deadlineAt: '2030-01-16T12:00:00.000Z',
-    status: 'pending',
-    level: 1,
-    nonce: 'public-nonce-unused',
-    ...overrides,
-  };
-}
-
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const card = (overrides: Partial<ApprovalCard> = {}) =>
+  createTestCard({ ticketId: 'T-77', nonce: 'public-nonce-unused', ...overrides });
 
 before(async () => {
   sim = await startSimServer({ clock });

@@ -6,29 +6,13 @@ import { startSimServer, type SimServer } from '../../sim/server.js';
 import type { SimCardView } from '../../sim/dingtalk/template.js';
 import { ChannelError } from '../../src/channels/channel-error.js';
 import { createDingtalkProvider, type DingtalkKind, type DingtalkProvider } from '../../src/channels/dingtalk/index.js';
-import type { ApprovalCard } from '../../src/domain/card.js';
+import { createTestCard, until } from '../support/cards.js';
 
 const START = Date.UTC(2030, 0, 15, 12, 0, 0);
 let now = START;
 const clock = { now: () => now };
 let sim: SimServer;
 const dispatcher = new Agent({ connections: 8 });
-
-function createTestCard(overrides: Partial<ApprovalCard> = {}): ApprovalCard {
-  return {
-    tenant: 'acme',
-    ticketId: 'T-42',
-    ticketType: 'ticket.data_export',
-    title: 'Export orders table',
-    requesterName: 'Alice Requester',
-    fields: [{ label: 'Database', value: 'orders' }],
-    deadlineAt: '2030-01-16T12:00:00.000Z',
-    status: 'pending',
-    level: 1,
-    nonce: 'nonce-bob-1',
-    ...overrides,
-  };
-}
 
 /** Fails unless `promise` rejects with a ChannelError of `code`; returns it for more checks. */
 async function channelError(promise: Promise<unknown>, code: string): Promise<ChannelError> {
@@ -40,15 +24,6 @@ async function channelError(promise: Promise<unknown>, code: string): Promise<Ch
     return err;
   }
   assert.fail(`expected ${code}`);
-}
-
-/** Polls a condition with a deadline (no fixed sleeps). */
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 before(async () => {
