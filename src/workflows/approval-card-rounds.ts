@@ -293,7 +293,8 @@ export async function shownByClickAnswer(
   hash: string,
 ): Promise<boolean> {
   if (card.kind !== click.kind || card.cardRef === undefined) return false;
-  await condition(() => book.clickAnswers.has(click.eventId), CLICK_ANSWER_WAIT_MS);
+  const summary = `${card.kind} card ${card.cardRef}: did the click's answer show the outcome? (up to 4 s)`;
+  await condition(() => book.clickAnswers.has(click.eventId), CLICK_ANSWER_WAIT_MS, { summary });
   const answer = book.clickAnswers.get(click.eventId);
   return answer?.kind === card.kind && answer.cardRef === card.cardRef && answer.contentHash === hash;
 }
