@@ -8,6 +8,7 @@ import type { Env } from '../config/env.js';
 import { DatabaseModule } from '../db/database.module.js';
 import type { Store } from '../db/store.js';
 import { DbUsageStore } from '../usage/db-usage-store.js';
+import { createUsageRecorder } from '../usage/usage-recorder.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
@@ -42,6 +43,8 @@ export class AppModule {
     const { env } = options;
     // One codec for the API's Temporal client and the codec endpoint the Temporal UI calls (off without a key).
     const codec = payloadCodecFromEnv(env);
+    // Platform calls the API makes itself count against the same monthly quota as the worker's.
+    const usageStore = new DbUsageStore(options.store.db);
     return {
       module: AppModule,
       imports: [
@@ -59,13 +62,14 @@ export class AppModule {
         ChannelsModule.register({
           callbackBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.API_HOST}:${env.API_PORT}`,
           ...(env.SANDBOX ? { simulatorUrl: env.SIMULATOR_URL } : {}),
+          usage: createUsageRecorder(usageStore),
         }),
         UsersModule,
         RulesModule,
         RequestLoggingModule,
         MetricsModule.register({ token: env.METRICS_TOKEN }),
         CodecModule.register(codecOptionsFromEnv(env, codec)),
-        UsageModule.register({ store: new DbUsageStore(options.store.db), channelSource: options.channelSource }),
+        UsageModule.register({ store: usageStore, channelSource: options.channelSource }),
       ],
       providers: [
         { provide: API_CONFIG, useValue: options.config },

@@ -12,8 +12,10 @@ import { registerCallbackUrls } from '../service/callback-registration.js';
 import { dbChannelSource } from '../db/db-ports.js';
 import { openStore } from '../db/store.js';
 import { createLogger, PinoNestLogger, setRootLogger } from '../logging/index.js';
+import type { UsageRecorder } from '../usage/usage-recorder.js';
 import { AppModule } from './app.module.js';
 import { CHANNEL_CONFIG_SOURCE } from './callbacks/callbacks.tokens.js';
+import { CHANNELS_SETTINGS, type ChannelsSettings } from './channels/channels.service.js';
 import type { ApiConfig } from './common/api-config.js';
 import { setupDocs } from './docs/docs.setup.js';
 
@@ -75,11 +77,18 @@ export async function main(): Promise<void> {
     `listening on ${await app.getUrl()} (docs at /docs); Temporal ${env.TEMPORAL_ADDRESS}, namespace ${env.TEMPORAL_NAMESPACE}`,
   );
   if (!env.ADMIN_TOKEN) logger.warn('ADMIN_TOKEN is not set: no token can be minted, so only /health and /docs work');
-  await registerCallbacks(env, app.get<ChannelConfigSource>(CHANNEL_CONFIG_SOURCE), await app.getUrl(), logger);
+  const { usage } = app.get<ChannelsSettings>(CHANNELS_SETTINGS, { strict: false });
+  await registerCallbacks(env, app.get<ChannelConfigSource>(CHANNEL_CONFIG_SOURCE), await app.getUrl(), logger, usage);
 }
 
 /** Points the enabled platforms' card callbacks at this API (DingTalk's register API; the simulator in sandbox). */
-async function registerCallbacks(env: Env, channelSource: ChannelConfigSource, url: string, logger: Logger) {
+async function registerCallbacks(
+  env: Env,
+  channelSource: ChannelConfigSource,
+  url: string,
+  logger: Logger,
+  usage: UsageRecorder | undefined,
+) {
   const dispatcher = new Agent();
   try {
     const results = await registerCallbackUrls({
@@ -87,6 +96,7 @@ async function registerCallbacks(env: Env, channelSource: ChannelConfigSource, u
       callbackBaseUrl: env.PUBLIC_BASE_URL ?? url,
       ...(env.SANDBOX ? { simulatorUrl: env.SIMULATOR_URL } : {}),
       dispatcher,
+      ...(usage && { onCall: usage.observer }),
     });
     for (const r of results) {
       const line = `card callbacks for ${r.kind}: ${r.status} ${r.url}${r.note ? ` (${r.note})` : ''}`;

@@ -1,5 +1,6 @@
 import { request, type Dispatcher } from 'undici';
 import { createDingtalkProvider } from '../channels/dingtalk/index.js';
+import type { PlatformCallObserver } from '../channels/call-observer.js';
 import type { ChannelConfigSource } from '../channels/registry.js';
 import { CHANNEL_KINDS, type ChannelKind } from '../domain/channel.js';
 
@@ -23,6 +24,8 @@ export interface RegisterCallbacksInput {
   /** Sandbox mode: Feishu / Lark apps live in the simulator, whose control API stands in for their console. */
   simulatorUrl?: string;
   dispatcher: Dispatcher;
+  /** Told about each platform call (usage accounting): DingTalk's registration is a billed call. */
+  onCall?: PlatformCallObserver;
 }
 
 /**
@@ -55,7 +58,9 @@ async function registerOne(input: RegisterCallbacksInput, kind: ChannelKind, url
   const stored = await input.channelSource.load(kind);
   if (!stored?.enabled) return 'channel not enabled';
   if (kind === 'dingtalk' || kind === 'dingtalk-exclusive') {
-    const provider = createDingtalkProvider(kind, stored.config, input.dispatcher);
+    const provider = createDingtalkProvider(kind, stored.config, input.dispatcher, {
+      ...(input.onCall && { onCall: input.onCall }),
+    });
     await provider.registerCallback({ callbackUrl: url, signal: AbortSignal.timeout(10_000) });
     return undefined;
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, databaseKinds, type TestDatabase } from '../db/databases.js';
 import { SANDBOX_APPS, startTestSimulator, type TestSimulator } from '../support/simulator.js';
+import { eventually } from '../support/stack.js';
 import { ADMIN, startAdminApp, type AdminApp } from './admin-app.js';
 
 type Json = Record<string, unknown>;
@@ -173,6 +174,17 @@ for (const kind of databaseKinds()) {
       assert.equal(bad.body.ok, false);
       assert.equal(((bad.body.credentials as Json).error as Json).code, 'AUTH_INVALID');
       assert.equal((await api.call('POST', '/v1/channels/feishu/test', { json: { userId: 'nobody' } })).status, 404);
+
+      // The API's own platform calls count against the apps' quotas: DingTalk's callback registrations (one accepted,
+      // one refused: counted, not billed) and the Feishu test card.
+      type Usage = { billedCalls: number; byApi: Record<string, { calls: number; billedCalls: number } | undefined> };
+      const usage = async (kind: string) => (await api.call<Usage>('GET', `/v1/channels/${kind}/usage`)).body;
+      await eventually(
+        () => usage('dingtalk'),
+        (u) => u.byApi['callback-registration']?.calls === 2,
+      );
+      assert.equal((await usage('dingtalk')).byApi['callback-registration']?.billedCalls, 1);
+      assert.equal((await usage('feishu')).byApi.send?.billedCalls, 1, 'the test card to bob');
     });
 
     test('validation failures name every bad field and write nothing', async () => {

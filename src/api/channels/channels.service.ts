@@ -1,6 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Agent } from 'undici';
+import type { PlatformCallObserver } from '../../channels/call-observer.js';
 import { createChannelRegistry, staticChannelSource } from '../../channels/registry.js';
+import type { UsageRecorder } from '../../usage/usage-recorder.js';
 import type { ChannelRecord } from '../../db/channels.repo.js';
 import { STORE } from '../../db/database.module.js';
 import { cachedResolution } from '../../db/db-ports.js';
@@ -26,6 +28,8 @@ export interface ChannelsSettings {
   callbackBaseUrl: string;
   /** Sandbox mode: the simulator's URL, whose control API stands in for the Feishu / Lark consoles. */
   simulatorUrl?: string;
+  /** Counts the platform calls the API makes (credential checks, test cards, callback registration) per app. */
+  usage?: UsageRecorder;
 }
 
 // Platform calls of a credentials check are few and short; a stuck platform must not hold the request long.
@@ -33,11 +37,16 @@ const CHECK_TIMEOUT_MS = 10_000;
 
 /** Channel configs over the store: secrets go in sealed and never come out of the API. */
 @Injectable()
-export class ChannelsService {
+export class ChannelsService implements OnApplicationShutdown {
   constructor(
     @Inject(STORE) private readonly store: Store,
     @Inject(CHANNELS_SETTINGS) private readonly settings: ChannelsSettings,
   ) {}
+
+  /** The last counted calls reach the database before the API stops. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.settings.usage?.flush();
+  }
 
   async list(): Promise<ChannelList> {
     const stored = new Map((await this.store.channels.list()).map((c) => [c.kind, c]));
@@ -81,6 +90,7 @@ export class ChannelsService {
         callbackBaseUrl: this.settings.callbackBaseUrl,
         ...(this.settings.simulatorUrl !== undefined && { simulatorUrl: this.settings.simulatorUrl }),
         dispatcher,
+        ...this.onCall(),
       };
       const { status, note } = await registerCallbackUrl(input, view.kind);
       return { ...view, callbackRegistration: { status, ...(note !== undefined && { note }) } };
@@ -103,7 +113,11 @@ export class ChannelsService {
       );
       const result: ChannelTestResult = { kind, ok: credentials.ok, credentials };
       if (!user || !credentials.ok) return user ? { ...result, card: { ok: false, userId: user.id } } : result;
-      const registry = createChannelRegistry(staticChannelSource([{ ...stored, enabled: true }]), dispatcher);
+      const registry = createChannelRegistry(
+        staticChannelSource([{ ...stored, enabled: true }]),
+        dispatcher,
+        this.onCall(),
+      );
       // The id it resolves is cached like the worker's, so the user's page shows it.
       const provider = await cachedResolution(registry, this.store.platformIds).get(kind);
       result.card = await sendTestCard(provider, user, new Date()).then(
@@ -114,6 +128,10 @@ export class ChannelsService {
     } finally {
       await dispatcher.close();
     }
+  }
+
+  private onCall(): { onCall?: PlatformCallObserver } {
+    return this.settings.usage ? { onCall: this.settings.usage.observer } : {};
   }
 
   async rotateSecrets(): Promise<RotateSecretsResult> {
