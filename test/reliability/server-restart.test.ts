@@ -163,7 +163,9 @@ describe('Temporal dev server stopped and restarted mid-run', () => {
       (r) => r.status !== 503,
       60_000,
     );
-    assert.equal(decided.status, 200, JSON.stringify(decided.body));
+    // 200 when the worker has already reconnected and applied it; 202 "received" when its pollers are still backing
+    // off after the outage and the decision was stored as a durable signal. Either way it must then apply.
+    assert.ok([200, 202].includes(decided.status), `${decided.status} ${JSON.stringify(decided.body)}`);
     await eventually(
       () => state('RS-DECIDE'),
       (r) => r.body.status === 'approved',
