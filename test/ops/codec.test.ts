@@ -33,7 +33,10 @@ describe('AES-256-GCM payload codec', () => {
     const rotated = new AesGcmPayloadCodec(key('k2'), [k1]);
     assert.deepEqual(await rotated.decode([encrypted]), [decoded]);
     await assert.rejects(new AesGcmPayloadCodec(key('k3')).decode([encrypted]), PayloadDecryptionError);
-    const tampered = { ...encrypted, data: Buffer.from(encrypted.data ?? []).fill(1, 20, 21) };
+    // Flip every bit of one ciphertext byte (setting it to a fixed value would be a no-op 1 time in 256).
+    const tamperedData = Buffer.from(encrypted.data ?? []);
+    tamperedData[20] = (tamperedData[20] ?? 0) ^ 0xff;
+    const tampered = { ...encrypted, data: tamperedData };
     await assert.rejects(codec.decode([tampered]), /wrong key or tampered/);
     assert.deepEqual(
       parseCodecKeys(`old:${randomBytes(32).toString('base64')}`).map((k) => k.id),
