@@ -48,10 +48,6 @@ async function startServer(port: number, dbFile: string): Promise<ChildProcess> 
   args.push('--db-filename', dbFile, '--log-level', 'error');
   for (const sa of SEARCH_ATTRIBUTES) args.push('--search-attribute', sa);
   const child = spawn(temporalCliPath(), args, { stdio: 'ignore' });
-  // Not left running when this test process is interrupted before `after` stops it.
-  const stopOnExit = () => child.kill('SIGTERM');
-  process.once('exit', stopOnExit);
-  child.once('exit', () => process.off('exit', stopOnExit));
   await eventually(
     () =>
       Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: '1s' }).then(
