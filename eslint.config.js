@@ -24,6 +24,30 @@ export default tseslint.config(
     },
   },
   {
+    // The domain is pure: schemas and types every layer shares, depending on none of them.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/channels/**',
+                '**/api/**',
+                '**/activities/**',
+                '**/workflows/**',
+                '**/db/**',
+                '**/service/**',
+              ],
+              message: 'The domain imports nothing from the layers built on it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code is replayed: it must stay deterministic and free of I/O.
     files: ['src/workflows/**/*.ts'],
     rules: {
@@ -37,9 +61,13 @@ export default tseslint.config(
               message: 'No I/O libraries in workflows.',
             },
             {
-              group: ['**/channels/**', '**/api/**', '**/activities/**', '**/config/**'],
-              message: 'Workflows import only pure shared modules (and `import type` of activities).',
+              group: ['**/activities/*.activities.js', '**/activities/recipients.js', '**/activities/webhook.js'],
+              message: 'Workflows import only pure shared modules (and `import type` of the activity contract).',
               allowTypeImports: true,
+            },
+            {
+              group: ['**/channels/**', '**/api/**', '**/config/**', '**/db/**', '**/service/**'],
+              message: 'Workflows import nothing from channels, api, config, db or service, not even types.',
             },
           ],
         },

@@ -2,12 +2,11 @@
  * The activity surface the workflow calls. Pure types only: the workflow imports this file with `import type`.
  * Orchestration activities run on APPROVALS_TASK_QUEUE; channel activities on channelTaskQueue(kind).
  */
-import type { ApprovalCard } from '../domain/card.js';
+import type { ApprovalCard, CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
 import type { ChannelKind } from '../domain/channel.js';
 import type { ApprovalLevel, ApprovalPolicy } from '../domain/policy.js';
 import type { ApprovalResult, Recipient, Unreachable } from '../domain/state.js';
-import type { CardRecipient, SharedCardRecipient, SharedCardResult } from '../channels/provider.js';
-import type { PlatformCallTally } from '../channels/call-observer.js';
+import type { PlatformCallTally } from '../domain/platform-calls.js';
 
 export interface LoadPolicyInput {
   tenant: string;
@@ -93,4 +92,16 @@ export interface ChannelActivities {
   /** Resolved with nothing by workers from before calls were counted. */
   updateCard(input: UpdateCardInput): Promise<CountedCalls | void>;
   remind(input: RemindInput): Promise<CountedCalls | void>;
+}
+
+/** One shared card in an approvers' group chat. */
+export interface SendGroupCardInput {
+  kind: ChannelKind;
+  chatId: string;
+  card: ApprovalCard;
+  idempotencyKey: string;
+}
+
+export interface GroupCardActivities {
+  sendGroupCard(input: SendGroupCardInput): Promise<{ cardRef: string } & CountedCalls>;
 }

@@ -2,22 +2,10 @@ import { cancellationSignal } from '@temporalio/activity';
 import { ChannelError } from '../channels/channel-error.js';
 import { isGroupCardProvider } from '../channels/provider.js';
 import type { ChannelProviderRegistry } from '../channels/provider.js';
-import type { ApprovalCard } from '../domain/card.js';
-import type { ChannelKind } from '../domain/channel.js';
 import { counted } from './channel.activities.js';
-import type { CountedCalls } from './contract.js';
+import type { GroupCardActivities } from './contract.js';
 
-/** Pure types for the workflow (`import type`): one shared card in an approvers' group chat. */
-export interface SendGroupCardInput {
-  kind: ChannelKind;
-  chatId: string;
-  card: ApprovalCard;
-  idempotencyKey: string;
-}
-
-export interface GroupCardActivities {
-  sendGroupCard(input: SendGroupCardInput): Promise<{ cardRef: string } & CountedCalls>;
-}
+export type { GroupCardActivities, SendGroupCardInput } from './contract.js';
 
 /**
  * Posts the approval card to a group chat, on the platform's own (rate-limited) task queue beside send / update /

@@ -1,12 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChannelKind } from '../domain/channel.js';
+import type { PlatformApiKind, PlatformCallTally } from '../domain/platform-calls.js';
 
-/**
- * What a platform API call was for. Monthly quotas bill some of these and not others (DingTalk's token and
- * getbymobile, Feishu / Lark auth and contacts are free), so usage is counted per kind.
- */
-export const PLATFORM_API_KINDS = ['token', 'lookup', 'send', 'update', 'reminder', 'callback-registration'] as const;
-export type PlatformApiKind = (typeof PLATFORM_API_KINDS)[number];
+export { PLATFORM_API_KINDS } from '../domain/platform-calls.js';
+export type { PlatformApiKind, PlatformCallCounts, PlatformCallTally } from '../domain/platform-calls.js';
 
 /** One HTTP exchange as a platform client saw it; `status` is missing when no answer came (network, timeout). */
 export interface PlatformCall {
@@ -41,11 +38,6 @@ export function observerFor(
     }
   };
 }
-
-/** Calls by what they were for. */
-export type PlatformCallCounts = Partial<Record<PlatformApiKind, number>>;
-/** Calls per channel kind and API kind: what an activity reports about the calls it made. */
-export type PlatformCallTally = Partial<Record<ChannelKind, PlatformCallCounts>>;
 
 const tallies = new AsyncLocalStorage<PlatformCallTally>();
 

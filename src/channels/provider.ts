@@ -1,11 +1,7 @@
-import type { ApprovalCard } from '../domain/card.js';
-import type { ChannelKind } from '../domain/channel.js';
+import type { ApprovalCard, CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
 
-export interface CardRecipient {
-  userId: string;
-  name: string;
-  platformUserId: string;
-}
+export type { CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
+import type { ChannelKind } from '../domain/channel.js';
 
 export interface SendCardRequest {
   recipient: CardRecipient;
@@ -51,11 +47,6 @@ export interface ChannelProviderRegistry {
   enabledKinds(): Promise<ChannelKind[]>;
 }
 
-/** A recipient of a shared card, with the nonce their own buttons carry (DingTalk `privateData`). */
-export interface SharedCardRecipient extends CardRecipient {
-  nonce: string;
-}
-
 export interface SharedCardRequest {
   /** The public content every recipient sees; its `nonce` is unused (each recipient's is in `recipients`). */
   card: ApprovalCard;
@@ -63,13 +54,6 @@ export interface SharedCardRequest {
   /** Deterministic per workflow × channel: the instance id (DingTalk outTrackId); retries never make a second one. */
   idempotencyKey: string;
   signal?: AbortSignal;
-}
-
-/** Per recipient: their space got the card, or why not (our ChannelErrorCode, e.g. RECIPIENT_UNREACHABLE). */
-export interface SharedCardResult {
-  platformUserId: string;
-  delivered: boolean;
-  error?: { code: string; message: string };
 }
 
 export interface SharedCardDelivery {

@@ -23,3 +23,22 @@ export interface ApprovalCard {
   /** Bound to one recipient × channel; echoed by the buttons; never trusted for identity. */
   nonce: string;
 }
+
+/** Who one card is for: our user id and name, and their id on the card's platform. */
+export interface CardRecipient {
+  userId: string;
+  name: string;
+  platformUserId: string;
+}
+
+/** A recipient of a shared card, with the nonce their own buttons carry (DingTalk `privateData`). */
+export interface SharedCardRecipient extends CardRecipient {
+  nonce: string;
+}
+
+/** Per recipient of a shared card: their space got it, or why not (our ChannelErrorCode, e.g. RECIPIENT_UNREACHABLE). */
+export interface SharedCardResult {
+  platformUserId: string;
+  delivered: boolean;
+  error?: { code: string; message: string };
+}

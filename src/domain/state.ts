@@ -1,4 +1,4 @@
-import type { PlatformApiKind } from '../channels/call-observer.js';
+import type { PlatformCalls } from './platform-calls.js';
 import type { ChannelKind } from './channel.js';
 import type { ApprovalStatus, DecisionKind, TicketField } from './approval.js';
 import type { ApprovalMode } from './policy.js';
@@ -46,15 +46,7 @@ export interface Delivery {
   shownByClickAnswer?: boolean;
 }
 
-/**
- * Platform API calls one approval spent (tokens, lookups, sends, updates, reminders), as its activities counted them;
- * `byKind` splits them per platform. Attempts that failed for good are not included (their calls are not reported).
- */
-export interface PlatformCalls {
-  total: number;
-  byApi: Partial<Record<PlatformApiKind, number>>;
-  byKind: Partial<Record<ChannelKind, { total: number; byApi: Partial<Record<PlatformApiKind, number>> }>>;
-}
+export type { PlatformCalls } from './platform-calls.js';
 
 export interface DecisionRecord {
   eventId: string;

@@ -1,6 +1,6 @@
 /**
  * The workflow's side of its activities: proxies with their timeouts and retry policies, and the ticket-system
- * webhook. The card rounds that use the channel proxies are in approval-card-rounds.ts.
+ * webhook. The card rounds that use the channel proxies are in approval-card-send.ts and approval-card-followups.ts.
  */
 import {
   ActivityFailure,

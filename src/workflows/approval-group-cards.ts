@@ -7,8 +7,7 @@
  */
 import { log, proxyActivities } from '@temporalio/workflow';
 import type { ActivityInterfaceFor } from '@temporalio/workflow';
-import type { ChannelActivities } from '../activities/contract.js';
-import type { GroupCardActivities } from '../activities/group-card.activities.js';
+import type { ChannelActivities, GroupCardActivities } from '../activities/contract.js';
 import type { ApprovalCard } from '../domain/card.js';
 import type { ChannelKind } from '../domain/channel-constants.js';
 import { channelTaskQueue } from '../domain/channel-constants.js';
@@ -19,7 +18,7 @@ import { CHANNEL_OPTIONS, failureInfo } from './approval-activities.js';
 import { addPlatformCalls } from './approval-calls.js';
 import type { CardTarget } from './approval-cards.js';
 import { cardFor, contentHash, sharedCardNonce } from './approval-cards.js';
-import { settlingClick, shownByClickAnswer } from './approval-card-rounds.js';
+import { settlingClick, shownByClickAnswer } from './approval-card-followups.js';
 import { countCardFailed, countCardSent } from './approval-metrics.js';
 import type { ApprovalBook } from './approval-rules.js';
 
