@@ -1,4 +1,5 @@
 import type { ApprovalCard, CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
+import type { NoticeCard } from '../domain/notice-state.js';
 
 export type { CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
 import type { ChannelKind } from '../domain/channel.js';
@@ -39,6 +40,16 @@ export interface ChannelProvider {
   updateCard(req: UpdateCardRequest): Promise<void>;
   /** Nudge an undecided approver, reusing the existing card where the platform allows. */
   remind(req: ReminderRequest): Promise<void>;
+  /** Tell one person about an event: an informational message without buttons; returns the platform's handle. */
+  sendNotice(req: NoticeRequest): Promise<{ ref: string }>;
+}
+
+export interface NoticeRequest {
+  recipient: CardRecipient;
+  notice: NoticeCard;
+  /** Deterministic per event × person × channel: a retry never tells anyone twice. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
 }
 
 /** Finds the provider for a channel kind; throws ChannelError('CHANNEL_DISABLED') when it is not enabled. */
@@ -98,4 +109,42 @@ export interface GroupCardProvider {
 
 export function isGroupCardProvider(p: ChannelProvider): p is ChannelProvider & GroupCardProvider {
   return 'sendGroupCard' in p;
+}
+
+export interface NoticeBatchRequest {
+  recipients: CardRecipient[];
+  notice: NoticeCard;
+  /** Deterministic per event × channel × round: the one message's id, so a retry never makes a second one. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * A platform that tells many people about an event in one call (DingTalk: one card instance delivered into every
+ * robot chat, about 40 per call). Per-recipient failures are reported, never thrown; a thrown ChannelError means the
+ * whole call failed (retried by the activity's policy).
+ */
+export interface BatchNoticeProvider {
+  sendNoticeBatch(req: NoticeBatchRequest): Promise<{ ref: string; results: SharedCardResult[] }>;
+}
+
+export function isBatchNoticeProvider(p: ChannelProvider): p is ChannelProvider & BatchNoticeProvider {
+  return 'sendNoticeBatch' in p;
+}
+
+export interface GroupNoticeRequest {
+  chatId: string;
+  notice: NoticeCard;
+  /** Deterministic per event × channel × chat. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/** A platform that posts a notice into a group chat: one message for everyone in it. Throws ChannelError. */
+export interface GroupNoticeProvider {
+  sendGroupNotice(req: GroupNoticeRequest): Promise<{ ref: string }>;
+}
+
+export function isGroupNoticeProvider(p: ChannelProvider): p is ChannelProvider & GroupNoticeProvider {
+  return 'sendGroupNotice' in p;
 }

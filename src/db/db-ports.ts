@@ -1,14 +1,23 @@
-import { isGroupCardProvider, isSharedCardProvider } from '../channels/provider.js';
+import {
+  isBatchNoticeProvider,
+  isGroupCardProvider,
+  isGroupNoticeProvider,
+  isSharedCardProvider,
+} from '../channels/provider.js';
 import type {
   ChannelProvider,
   ChannelProviderRegistry,
   GroupCardRequest,
+  GroupNoticeRequest,
+  NoticeBatchRequest,
   SharedCardRequest,
 } from '../channels/provider.js';
 import type { ChannelConfigSource } from '../channels/registry.js';
 import { CHANNEL_KINDS, type ChannelKind } from '../domain/channel.js';
 import type { ApprovalPolicy } from '../domain/policy.js';
-import { ruleToPolicy, ruleVersionTag } from '../domain/rule.js';
+import { APPROVAL_EVENTS } from '../domain/events.js';
+import type { ApprovalNotices } from '../domain/notice-state.js';
+import { ruleToNoticeSpec, ruleToPolicy, ruleVersionTag } from '../domain/rule.js';
 import type { PolicySource, UserDirectory } from '../store/ports.js';
 import type { ChannelRepository } from './channels.repo.js';
 import type { RuleRepository } from './rules.repo.js';
@@ -20,6 +29,16 @@ export function dbPolicySource(rules: RuleRepository): PolicySource {
     async forTicketType(tenant: string, ticketType: string): Promise<ApprovalPolicy | undefined> {
       const found = await rules.forTicket(tenant, ticketType);
       return found ? ruleToPolicy(found.rule, ruleVersionTag(found.id, found.version)) : undefined;
+    },
+    async noticesFor(tenant: string, ticketType: string): Promise<ApprovalNotices> {
+      const matched = await rules.matchMany(tenant, ticketType, APPROVAL_EVENTS);
+      const notices: ApprovalNotices = {};
+      for (const event of APPROVAL_EVENTS) {
+        const rule = matched.get(event)?.rule;
+        const spec = rule && ruleToNoticeSpec(rule.rule, ruleVersionTag(rule.id, rule.version));
+        if (spec) notices[event] = spec;
+      }
+      return notices;
     },
   };
 }
@@ -90,6 +109,7 @@ export function cachedResolution(
     sendCard: (req) => provider.sendCard(req),
     updateCard: (req) => provider.updateCard(req),
     remind: (req) => provider.remind(req),
+    sendNotice: (req) => provider.sendNotice(req),
     // Shared card instances (DingTalk) pass through, or the workflow's shared-card activity would find none.
     ...(isSharedCardProvider(provider) && {
       sendSharedCard: (req: SharedCardRequest) => provider.sendSharedCard(req),
@@ -98,6 +118,13 @@ export function cachedResolution(
     // Group-chat cards (Feishu / Lark) likewise.
     ...(isGroupCardProvider(provider) && {
       sendGroupCard: (req: GroupCardRequest) => provider.sendGroupCard(req),
+    }),
+    // Notices to many at once (DingTalk) and into group chats likewise.
+    ...(isBatchNoticeProvider(provider) && {
+      sendNoticeBatch: (req: NoticeBatchRequest) => provider.sendNoticeBatch(req),
+    }),
+    ...(isGroupNoticeProvider(provider) && {
+      sendGroupNotice: (req: GroupNoticeRequest) => provider.sendGroupNotice(req),
     }),
   });
   return {

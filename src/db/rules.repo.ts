@@ -110,19 +110,64 @@ export class RuleRepository {
     }));
   }
 
-  /** The enabled rule for a ticket type, else the tenant's enabled `*` rule. */
+  /**
+   * The rule an event of a ticket type follows: the ticket type's own live rule for that event, else the tenant's `*`
+   * rule for it. A disabled rule of the ticket type's own switches the event off for that type (it does not fall back
+   * to `*`). Undefined when no enabled rule applies.
+   */
   async forTicket(tenant: string, ticketType: string, event = 'pending_approval'): Promise<RuleRecord | undefined> {
+    return (await this.match(tenant, ticketType, event)).rule;
+  }
+
+  /** The rule an event follows (see forTicket), or why none does, in words an admin acts on. */
+  async match(tenant: string, ticketType: string, event: string): Promise<{ rule?: RuleRecord; reason?: string }> {
+    const matched = (await this.matchMany(tenant, ticketType, [event])).get(event);
+    return matched ?? { reason: `no rule for ${ticketType} × ${event} (nor a * rule) in tenant ${tenant}` };
+  }
+
+  /** forTicket for several events of one ticket type in one query: event → its rule, or why it has none. */
+  async matchMany(
+    tenant: string,
+    ticketType: string,
+    events: readonly string[],
+  ): Promise<Map<string, { rule?: RuleRecord; reason?: string }>> {
+    const found = new Map<string, { rule?: RuleRecord; reason?: string }>();
+    if (events.length === 0) return found;
     const rows = await this.db
       .selectFrom('rules')
       .selectAll()
       .where('tenant', '=', tenant)
-      .where('event', '=', event)
-      .where('enabled', '=', true)
+      .where('event', 'in', [...events])
       .where('deleted_at', 'is', null)
       .where('ticket_type', 'in', [ticketType, '*'])
       .execute();
-    const row = rows.find((r) => r.ticket_type === ticketType) ?? rows.find((r) => r.ticket_type === '*');
-    return row ? this.versionOf(row, row.current_version) : undefined;
+    for (const event of events) {
+      const own = rows.find((r) => r.event === event && r.ticket_type === ticketType);
+      const fallback = rows.find((r) => r.event === event && r.ticket_type === '*');
+      const row = own ?? fallback;
+      if (!row) continue;
+      if (!row.enabled) {
+        const which = row === own ? `${ticketType} × ${event}` : `* × ${event}`;
+        found.set(event, { reason: `the rule for ${which} in tenant ${tenant} (${row.id}) is disabled` });
+        continue;
+      }
+      const rule = await this.versionOf(row, row.current_version);
+      found.set(event, rule ? { rule } : { reason: `the rule ${row.id} has no version ${row.current_version}` });
+    }
+    return found;
+  }
+
+  /** Live rules of a tenant that match `event` (a tenant's own state is in use while one does). */
+  async matching(tenant: string, event: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('rules')
+      .select('id')
+      .where('tenant', '=', tenant)
+      .where('event', '=', event)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.id);
   }
 
   private async lockLive(trx: Tx, id: string): Promise<RuleRow> {

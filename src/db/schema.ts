@@ -30,6 +30,18 @@ export interface UsersTable {
   mobile: string | null;
   roles: ColumnType<string[], string[], string[]>;
   channels: Json<Record<string, boolean>>;
+  /** Per-event notice settings (NoticeSettings). */
+  notices: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Ticket states a tenant defined beside the documented ones. */
+export interface EventStatesTable {
+  tenant: string;
+  state: string;
+  label: string;
+  description: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -87,6 +99,7 @@ export interface DB {
   rule_versions: RuleVersionsTable;
   api_tokens: ApiTokensTable;
   meta: MetaTable;
+  event_states: EventStatesTable;
 }
 
 export type ChannelRow = Selectable<ChannelsTable>;
@@ -94,3 +107,4 @@ export type UserRow = Selectable<UsersTable>;
 export type RuleRow = Selectable<RulesTable>;
 export type RuleVersionRow = Selectable<RuleVersionsTable>;
 export type NewUserRow = Insertable<UsersTable>;
+export type EventStateRow = Selectable<EventStatesTable>;

@@ -5,6 +5,7 @@ import { sandboxChannels } from '../service/sandbox-channels.js';
 import { DirectoryFile, PolicyFile } from '../store/file-stores.js';
 import { ChannelRepository } from './channels.repo.js';
 import { databaseTarget, openDatabase, type Database, type DatabaseTarget } from './database.js';
+import { EventStateRepository } from './event-states.repo.js';
 import { RuleRepository } from './rules.repo.js';
 import { parseKeyList, SANDBOX_SECRET_KEY, SecretBox, type SecretKey } from './secret-box.js';
 import { seedOnce, type SeedData } from './seed.js';
@@ -21,6 +22,7 @@ export interface Store {
   platformIds: PlatformIdRepository;
   rules: RuleRepository;
   tokens: TokenRepository;
+  eventStates: EventStateRepository;
   /** Gives the database back (closed when the process's last user releases it). */
   release(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export function storeOver(db: Database, target: DatabaseTarget, box: SecretBox, 
     platformIds: new PlatformIdRepository(db),
     rules: new RuleRepository(db),
     tokens: new TokenRepository(db),
+    eventStates: new EventStateRepository(db),
     release,
   };
 }

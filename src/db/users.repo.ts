@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ChannelKind } from '../domain/channel.js';
-import { User } from '../domain/user.js';
+import { User, type UserInput } from '../domain/user.js';
 import type { Database } from './database.js';
 import type { UserRow } from './schema.js';
 
@@ -22,6 +22,18 @@ export function contactKey(contact: { mobile?: string | undefined; email?: strin
   return `m:${contact.mobile ?? ''}|e:${contact.email?.toLowerCase() ?? ''}`;
 }
 
+/** A user's columns, as written. */
+function columns(user: User) {
+  return {
+    name: user.name,
+    email: user.email ?? null,
+    mobile: user.mobile ?? null,
+    roles: user.roles,
+    channels: JSON.stringify(user.channels),
+    notices: JSON.stringify(user.notices),
+  };
+}
+
 function toUser(row: UserRow): UserRecord {
   return {
     ...User.parse({
@@ -31,6 +43,7 @@ function toUser(row: UserRow): UserRecord {
       ...(row.mobile !== null ? { mobile: row.mobile } : {}),
       roles: row.roles,
       channels: row.channels,
+      notices: row.notices,
     }),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
@@ -60,16 +73,10 @@ export class UserRepository {
   }
 
   /** Creates or replaces a user; `created` tells which. */
-  async put(user: User): Promise<{ user: UserRecord; created: boolean }> {
+  async put(input: UserInput): Promise<{ user: UserRecord; created: boolean }> {
     const now = new Date();
-    const values = {
-      name: user.name,
-      email: user.email ?? null,
-      mobile: user.mobile ?? null,
-      roles: user.roles,
-      channels: JSON.stringify(user.channels),
-      updated_at: now,
-    };
+    const user = User.parse(input);
+    const values = { ...columns(user), updated_at: now };
     // `xmax = 0` holds only for a row this statement inserted: one round trip tells created from replaced.
     const row = await this.db
       .insertInto('users')
@@ -82,17 +89,11 @@ export class UserRepository {
   }
 
   /** Seeds a user unless one with that id exists (never overwrites an admin's edits). */
-  async insertIfMissing(user: User): Promise<void> {
+  async insertIfMissing(input: UserInput): Promise<void> {
+    const user = User.parse(input);
     await this.db
       .insertInto('users')
-      .values({
-        id: user.id,
-        name: user.name,
-        email: user.email ?? null,
-        mobile: user.mobile ?? null,
-        roles: user.roles,
-        channels: JSON.stringify(user.channels),
-      })
+      .values({ id: user.id, ...columns(user) })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }

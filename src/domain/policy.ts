@@ -103,6 +103,11 @@ export const ApprovalPolicy = z
     ruleVersion: z.string().max(64).optional(),
     /** Approvers' group chats that get one shared card per approval (absent: one-to-one cards only). */
     groupChats: z.array(GroupChat).max(4).optional(),
+    /**
+     * Approvers who switched approval requests (`pending_approval`) off in their notice settings are not asked. Off by
+     * default: an approval request reaches its approvers whatever their settings.
+     */
+    respectUserSettings: z.boolean().optional(),
   })
   .superRefine((p, ctx) => {
     if (p.mode === 'quorum' && p.quorum === undefined) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelKind } from './channel.js';
+import { NoticeSettings } from './notice.js';
 
 /** A person who may request or approve; contacts map to platform user ids (by mobile or email). */
 export const User = z.object({
@@ -14,5 +15,8 @@ export const User = z.object({
   roles: z.array(z.string().min(1).max(64)).max(20).default([]),
   /** Per-channel notification switches; a channel missing here is on. */
   channels: z.partialRecord(ChannelKind, z.boolean()).default({}),
+  /** Per-event notice settings (`{"approved": {"enabled": false}}`); an event missing here is on. */
+  notices: NoticeSettings.default({}),
 });
 export type User = z.infer<typeof User>;
+export type UserInput = z.input<typeof User>;

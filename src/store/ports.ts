@@ -1,3 +1,4 @@
+import type { ApprovalNotices } from '../domain/notice-state.js';
 import type { ApprovalPolicy } from '../domain/policy.js';
 import type { User } from '../domain/user.js';
 
@@ -5,6 +6,11 @@ import type { User } from '../domain/user.js';
 export interface PolicySource {
   /** The policy for a ticket type, falling back to the tenant's default; undefined when neither exists. */
   forTicketType(tenant: string, ticketType: string): Promise<ApprovalPolicy | undefined>;
+  /**
+   * Who is told of an approval's own transitions (requested, reminder, escalated, approved, …), pinned when it starts.
+   * Sources without it tell nobody but the approvers their cards.
+   */
+  noticesFor?(tenant: string, ticketType: string): Promise<ApprovalNotices>;
 }
 
 /** Users and roles (a config file today; the users API later). */

@@ -203,7 +203,7 @@ for (const kind of databaseKinds()) {
         onDeadline: 'rejected',
       });
       assert.equal(r.match.ticketType, 'ticket.schema_change');
-      assert.equal(r.approval.quorum, 2);
+      assert.equal(r.approval?.quorum, 2);
       assert.equal(r.escalations[0]?.afterMs, 7_200_000);
     });
   });

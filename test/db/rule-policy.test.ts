@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Rule, ruleToPolicy, ruleVersionTag } from '../../src/domain/rule.js';
+import { Rule, ruleToNoticeSpec, ruleToPolicy, ruleVersionTag } from '../../src/domain/rule.js';
 import { maskSecret, SecretBox } from '../../src/db/secret-box.js';
 
 const base = {
@@ -15,13 +15,13 @@ const base = {
 };
 
 describe('rule → approval policy (pure)', () => {
-  test('the first level asks the roles, named and additional users; escalations inherit the rule’s channels', () => {
+  test('the first level asks the roles and named users; escalations inherit the rule’s channels', () => {
     const policy = ruleToPolicy(Rule.parse(base), ruleVersionTag('exports', 4));
     assert.deepEqual(policy, {
       mode: 'quorum',
       quorum: 2,
       levels: [
-        { approvers: ['bob', 'erin'], roles: ['dba'], channels: ['feishu'], afterMs: 0 },
+        { approvers: ['bob'], roles: ['dba'], channels: ['feishu'], afterMs: 0 },
         { approvers: [], roles: ['dba-lead'], channels: ['feishu'], afterMs: 3_600_000 },
       ],
       reminders: { everyMs: 1_800_000, max: 3 },
@@ -29,6 +29,22 @@ describe('rule → approval policy (pure)', () => {
       onDeadline: 'rejected',
       ruleVersion: 'exports@v4',
     });
+  });
+
+  test('additional users (and the requester, when named) are told of the request, not asked', () => {
+    const rule = Rule.parse({ ...base, recipients: { ...base.recipients, relative: ['requester'] } });
+    assert.deepEqual(ruleToNoticeSpec(rule, 'exports@v4'), {
+      ruleVersion: 'exports@v4',
+      roles: [],
+      users: ['erin', 'bob'],
+      relative: ['requester'],
+      channels: ['feishu'],
+      deliverTo: 'one-channel',
+      groupChats: [],
+      respectUserSettings: true,
+    });
+    const askOnly = Rule.parse({ ...base, recipients: { roles: ['dba'], users: ['bob'] } });
+    assert.equal(ruleToNoticeSpec(askOnly), undefined, 'a rule that only asks tells nobody');
   });
 
   test('a rule is checked as the policy it becomes, with the problems on the rule’s own paths', () => {

@@ -13,6 +13,7 @@ const people: User[] = Array.from({ length: 3 * RESOLVE_CONCURRENCY }, (_, i) =>
   mobile: `+8613800${String(i).padStart(6, '0')}`,
   roles: ['dba'],
   channels: {},
+  notices: {},
 }));
 
 const directory: UserDirectory = {

@@ -88,7 +88,7 @@ export function statusText(card: ApprovalCard): string {
  * page/link is undocumented, reference §8, checked against the link-jump-specification page) and the URL is wrapped
  * in the documented full-screen protocol `dingtalk://dingtalkclient/page/link?url=<urlencoded>`.
  */
-export function detailsLink(card: ApprovalCard, opts: DingtalkCardOptions): string {
+export function detailsLink(card: Pick<ApprovalCard, 'detailsUrl' | 'ticketId'>, opts: DingtalkCardOptions): string {
   const base = opts.consoleBaseUrl?.replace(/\/+$/, '');
   const target = card.detailsUrl ?? (base ? `${base}/tickets/${encodeURIComponent(card.ticketId)}` : undefined);
   if (!target) return '';
@@ -99,7 +99,7 @@ export function detailsLink(card: ApprovalCard, opts: DingtalkCardOptions): stri
 }
 
 /** Key fields as a JSON array; values are shortened and trailing fields dropped to stay within 1 KB. */
-function fieldsJson(card: ApprovalCard): string {
+export function fieldsJson(card: Pick<ApprovalCard, 'fields'>): string {
   const fields = card.fields.map((f) => ({
     label: f.label,
     value: f.value.length > 120 ? `${f.value.slice(0, 119)}…` : f.value,
@@ -117,7 +117,7 @@ function bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
-function clip(value: string): string {
+export function clip(value: string): string {
   if (bytes(value) <= MAX_VALUE_BYTES) return value;
   let out = '';
   let size = bytes('…');

@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import type { GroupCardRequest } from '../provider.js';
 import { ChannelError } from '../channel-error.js';
-import { cardParamMap } from './dingtalk.card.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig } from './dingtalk.config.js';
+import type { InstanceContent } from './dingtalk.robot-cards.js';
 import { DeliverResult } from './dingtalk.spaces.js';
 
 const CreateAndDeliver = z.looseObject({
@@ -12,6 +11,16 @@ const CreateAndDeliver = z.looseObject({
 });
 const Deliver = z.looseObject({ success: z.boolean().optional(), result: z.array(DeliverResult).default([]) });
 const GROUP = 'IM_GROUP';
+
+/** One instance for a group chat: an approval card (buttons with the approval's group nonce) or a notice. */
+export interface GroupInstanceRequest {
+  /** The group's openConversationId. */
+  chatId: string;
+  content: InstanceContent;
+  /** The instance's outTrackId. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
 
 /** `dtv1.card//IM_GROUP.<openConversationId>`: the group chat as a card space (create-and-deliver-cards, §3a). */
 export function groupSpaceId(openConversationId: string): string {
@@ -62,7 +71,7 @@ export class DingtalkGroupCards {
    * delivers it into the group again (card/instances/deliver) rather than assuming the first try reached it: the
    * group keeps one message either way.
    */
-  async send(req: GroupCardRequest): Promise<{ cardRef: string }> {
+  async send(req: GroupInstanceRequest): Promise<{ cardRef: string }> {
     const outTrackId = req.idempotencyKey;
     const entries =
       (await this.createAndDeliver(outTrackId, req)) ?? (await this.deliver(outTrackId, req.chatId, req.signal));
@@ -70,19 +79,19 @@ export class DingtalkGroupCards {
     return { cardRef: outTrackId };
   }
 
-  private async createAndDeliver(outTrackId: string, req: GroupCardRequest): Promise<DeliverResult[] | undefined> {
-    const { card } = req;
+  private async createAndDeliver(outTrackId: string, req: GroupInstanceRequest): Promise<DeliverResult[] | undefined> {
+    const { content } = req;
     const body = {
       cardTemplateId: this.config.cardTemplateId,
       outTrackId,
       callbackType: 'HTTP',
       callbackRouteKey: this.config.callbackRouteKey,
-      // No privateData: every member sees the same buttons, with the approval's group nonce.
-      cardData: { cardParamMap: { ...cardParamMap(card, this.config), nonce: card.nonce } },
+      // No privateData: every member sees the same card (an approval card's buttons carry the group nonce).
+      cardData: { cardParamMap: content.params },
       openSpaceId: groupSpaceId(req.chatId),
       imGroupOpenSpaceModel: {
         supportForward: false,
-        lastMessageI18n: { ZH_CN: card.title, EN_US: card.title },
+        lastMessageI18n: { ZH_CN: content.title, EN_US: content.title },
       },
       imGroupOpenDeliverModel: { robotCode: this.config.robotCode },
       userIdType: 1,

@@ -1,8 +1,13 @@
 import { z } from 'zod';
 import type {
+  BatchNoticeProvider,
   ChannelProvider,
   GroupCardProvider,
   GroupCardRequest,
+  GroupNoticeProvider,
+  GroupNoticeRequest,
+  NoticeBatchRequest,
+  NoticeRequest,
   ReminderRequest,
   SendCardRequest,
   SharedCardDelivery,
@@ -11,7 +16,7 @@ import type {
   SharedCardRequest,
   UpdateCardRequest,
 } from '../provider.js';
-import type { ApprovalCard } from '../../domain/card.js';
+import type { ApprovalCard, SharedCardResult } from '../../domain/card.js';
 import { ChannelError } from '../channel-error.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig, DingtalkKind } from './dingtalk.config.js';
@@ -24,29 +29,17 @@ import {
   type ParamMap,
   type PrivateData,
 } from './dingtalk.card.js';
-import {
-  chunkRobotSpaces,
-  DeliverResult,
-  failed,
-  openSpaceId,
-  recipientResults,
-  spaceOutcomes,
-  type SpaceOutcome,
-} from './dingtalk.spaces.js';
+import { noticeContent } from './dingtalk.notice.js';
+import { DingtalkRobotCards, type InstanceContent } from './dingtalk.robot-cards.js';
+import { failed, recipientResults, type SpaceOutcome } from './dingtalk.spaces.js';
 
 const GetByMobile = z.object({ result: z.object({ userid: z.string().min(1) }) });
-const CreateAndDeliver = z.looseObject({
-  success: z.boolean().optional(),
-  result: z.looseObject({ deliverResults: z.array(DeliverResult).default([]) }).optional(),
-});
-const Deliver = z.looseObject({ success: z.boolean().optional(), result: z.array(DeliverResult).default([]) });
 const Success = z.looseObject({ success: z.boolean().optional() });
 const Registered = z.looseObject({
   result: z.looseObject({ callbackUrl: z.string().optional(), apiSecret: z.string().optional() }).optional(),
 });
 const NO_EMAIL_LOOKUP = 'DingTalk cannot look users up by email; add a mobile';
 const MAX_CACHED_USERS = 10_000;
-const TOO_LONG = 'the userId is too long for an openSpaceId (1,000 characters)';
 
 /**
  * One provider for both editions: same API, own credentials and base URLs (reference §7). Approval cards are shared
@@ -54,9 +47,12 @@ const TOO_LONG = 'the userId is too long for an openSpaceId (1,000 characters)';
  * `PUT card/instances` updates what everyone sees. A policy's group chat gets an instance of its own in the IM_GROUP
  * space (GroupCardProvider, dingtalk.group.ts), updated the same way.
  */
-export class DingtalkProvider implements ChannelProvider, SharedCardProvider, GroupCardProvider {
+export class DingtalkProvider
+  implements ChannelProvider, SharedCardProvider, GroupCardProvider, BatchNoticeProvider, GroupNoticeProvider
+{
   private readonly users = new Map<string, string>();
   private readonly groups: DingtalkGroupCards;
+  private readonly robots: DingtalkRobotCards;
 
   constructor(
     readonly kind: DingtalkKind,
@@ -64,6 +60,7 @@ export class DingtalkProvider implements ChannelProvider, SharedCardProvider, Gr
     private readonly client: DingtalkClient,
   ) {
     this.groups = new DingtalkGroupCards(config, client);
+    this.robots = new DingtalkRobotCards(config, client);
   }
 
   /**
@@ -89,38 +86,21 @@ export class DingtalkProvider implements ChannelProvider, SharedCardProvider, Gr
   /** A 1:1 card (one instance per recipient); the shared card below is what approvals use. */
   async sendCard(req: SendCardRequest): Promise<{ cardRef: string }> {
     const userId = req.recipient.platformUserId;
-    const key = req.idempotencyKey;
-    const entries =
-      (await this.createAndDeliver(key, req.card, privateData(req.card, userId), [userId], req.signal)) ??
-      (await this.deliver(key, [userId], req.signal));
-    const outcome = spaceOutcomes([userId], entries).get(userId);
-    if (outcome?.error) {
-      const code = outcome.error.code === 'TRANSIENT' ? 'TRANSIENT' : 'RECIPIENT_UNREACHABLE';
-      throw new ChannelError(code, outcome.error.message, undefined, 'deliverResults');
-    }
-    return { cardRef: key };
+    const data = privateData(req.card, userId);
+    const outcomes = await this.robots.send(req.idempotencyKey, this.cardContent(req.card), data, [userId], req.signal);
+    throwIfNotDelivered(outcomes.get(userId));
+    return { cardRef: req.idempotencyKey };
   }
 
   /**
-   * One createAndDeliver: the instance (outTrackId = the idempotency key) with every recipient's nonce in
-   * `privateData`, delivered to as many robot chats as one `openSpaceId` holds; further recipients get the same
-   * instance through card/instances/deliver (their private data is already on it). A retry after a lost answer finds
-   * the instance (`param.cardAlreadyExist`) and delivers it to every space instead of assuming the first try did:
-   * delivering again into a chat that has the card is harmless, skipping one that did not get it is not.
+   * One instance (outTrackId = the idempotency key) with every recipient's nonce in `privateData`, delivered into
+   * every recipient's robot chat (DingtalkRobotCards: one call per ~40 recipients).
    */
   async sendSharedCard(req: SharedCardRequest): Promise<SharedCardDelivery> {
-    const outTrackId = req.idempotencyKey;
-    const { chunks, outcomes } = plan(req.recipients);
-    const [first, ...rest] = chunks;
-    if (first) {
-      const data = recipientsPrivateData(withOwnNonce(req.card, req.recipients));
-      const entries = await this.createAndDeliver(outTrackId, req.card, data, first, req.signal);
-      if (entries) merge(outcomes, spaceOutcomes(first, entries));
-      else rest.unshift(first);
-      // Once createAndDeliver has answered, a later chunk's final failure is partial: reported, not thrown.
-      await this.deliverChunks(outTrackId, rest, outcomes, req.signal, entries === undefined);
-    }
-    return { cardRef: outTrackId, results: recipientResults(req.recipients, outcomes) };
+    const data = recipientsPrivateData(withOwnNonce(req.card, req.recipients));
+    const userIds = req.recipients.map((r) => r.platformUserId);
+    const outcomes = await this.robots.send(req.idempotencyKey, this.cardContent(req.card), data, userIds, req.signal);
+    return { cardRef: req.idempotencyKey, results: recipientResults(req.recipients, outcomes) };
   }
 
   /**
@@ -131,9 +111,13 @@ export class DingtalkProvider implements ChannelProvider, SharedCardProvider, Gr
    * first round reached nobody) is created here with createAndDeliver.
    */
   async deliverSharedCard(req: SharedCardRequest & { cardRef: string }): Promise<SharedCardDelivery> {
-    const { chunks, outcomes } = plan(req.recipients);
+    let outcomes: Map<string, SpaceOutcome>;
     try {
-      await this.deliverChunks(req.cardRef, chunks, outcomes, req.signal, true);
+      outcomes = await this.robots.deliver(
+        req.cardRef,
+        req.recipients.map((r) => r.platformUserId),
+        req.signal,
+      );
     } catch (err) {
       if (!(err instanceof ChannelError) || err.vendorCode !== 'param.cardNotExist') throw err;
       return this.sendSharedCard({ ...req, idempotencyKey: req.cardRef });
@@ -144,9 +128,34 @@ export class DingtalkProvider implements ChannelProvider, SharedCardProvider, Gr
     return { cardRef: req.cardRef, results: recipientResults(req.recipients, outcomes) };
   }
 
+  /** A notice to one person: a card instance of its own in their robot chat, from the approval template. */
+  async sendNotice(req: NoticeRequest): Promise<{ ref: string }> {
+    const userId = req.recipient.platformUserId;
+    const outcomes = await this.robots.send(req.idempotencyKey, this.notice(req), {}, [userId], req.signal);
+    throwIfNotDelivered(outcomes.get(userId));
+    return { ref: req.idempotencyKey };
+  }
+
+  /**
+   * A notice to many people: one card instance (no buttons) delivered into each robot chat, about 40 per call, with
+   * the outTrackId as idempotency key (robot oToMessages/batchSend reaches only 20 per call and has none, so a retry
+   * after a lost answer would tell everyone twice).
+   */
+  async sendNoticeBatch(req: NoticeBatchRequest): Promise<{ ref: string; results: SharedCardResult[] }> {
+    const userIds = req.recipients.map((r) => r.platformUserId);
+    const outcomes = await this.robots.send(req.idempotencyKey, this.notice(req), {}, userIds, req.signal);
+    return { ref: req.idempotencyKey, results: recipientResults(req.recipients, outcomes) };
+  }
+
+  /** A notice in a group chat (`chatId` = its openConversationId): one IM_GROUP instance for every member. */
+  async sendGroupNotice(req: GroupNoticeRequest): Promise<{ ref: string }> {
+    const sent = await this.groups.send({ ...req, content: this.notice(req) });
+    return { ref: sent.cardRef };
+  }
+
   /** One card in an approvers' group chat (`chatId` = its openConversationId); `updateCard` shows the outcome. */
   sendGroupCard(req: GroupCardRequest): Promise<{ cardRef: string }> {
-    return this.groups.send(req);
+    return this.groups.send({ ...req, content: this.cardContent(req.card) });
   }
 
   async updateCard(req: UpdateCardRequest): Promise<void> {
@@ -205,90 +214,6 @@ export class DingtalkProvider implements ChannelProvider, SharedCardProvider, Gr
   }
 
   /**
-   * createAndDeliver to the robot chats of `userIds`: their deliverResults, or undefined when the instance already
-   * exists (`param.cardAlreadyExist`: an earlier try was processed and its answer lost).
-   */
-  private async createAndDeliver(
-    outTrackId: string,
-    card: ApprovalCard,
-    data: PrivateData,
-    userIds: readonly string[],
-    signal?: AbortSignal,
-  ): Promise<DeliverResult[] | undefined> {
-    const body = {
-      cardTemplateId: this.config.cardTemplateId,
-      outTrackId,
-      callbackType: 'HTTP',
-      callbackRouteKey: this.config.callbackRouteKey,
-      // The public nonce serves recipients without private data (a shared card's one nonce); private data wins.
-      cardData: { cardParamMap: { ...cardParamMap(card, this.config), nonce: card.nonce } },
-      ...(Object.keys(data).length > 0 && { privateData: data }),
-      openSpaceId: openSpaceId(userIds),
-      imRobotOpenSpaceModel: {
-        supportForward: false,
-        lastMessageI18n: { ZH_CN: card.title, EN_US: card.title },
-      },
-      imRobotOpenDeliverModel: this.robotDeliverModel(),
-      userIdType: 1,
-    };
-    try {
-      const path = '/v1.0/card/instances/createAndDeliver';
-      const reply = await this.client.api('POST', path, body, CreateAndDeliver, signal);
-      if (reply.success === false) {
-        throw new ChannelError('TRANSIENT', 'DingTalk createAndDeliver answered success=false');
-      }
-      return reply.result?.deliverResults ?? [];
-    } catch (err) {
-      if (err instanceof ChannelError && err.vendorCode === 'param.cardAlreadyExist') return undefined;
-      throw err;
-    }
-  }
-
-  /** card/instances/deliver of an existing instance to the robot chats of `userIds` (one openSpaceId). */
-  private async deliver(
-    outTrackId: string,
-    userIds: readonly string[],
-    signal?: AbortSignal,
-  ): Promise<DeliverResult[]> {
-    const body = {
-      outTrackId,
-      openSpaceId: openSpaceId(userIds),
-      imRobotOpenDeliverModel: this.robotDeliverModel(),
-      userIdType: 1,
-    };
-    const reply = await this.client.api('POST', '/v1.0/card/instances/deliver', body, Deliver, signal);
-    if (reply.success === false) throw new ChannelError('TRANSIENT', 'DingTalk card deliver answered success=false');
-    return reply.result;
-  }
-
-  /**
-   * Delivers chunk by chunk. A retryable failure is thrown (the activity retries the whole delivery, which is safe);
-   * a final one (quota, permissions) is reported for that chunk's recipients, or thrown when no call of this
-   * delivery got through (`allOrNothing`: the whole call failed).
-   */
-  private async deliverChunks(
-    outTrackId: string,
-    chunks: readonly string[][],
-    outcomes: Map<string, SpaceOutcome>,
-    signal: AbortSignal | undefined,
-    allOrNothing: boolean,
-  ): Promise<void> {
-    let answered = false;
-    let finalError: ChannelError | undefined;
-    for (const chunk of chunks) {
-      try {
-        merge(outcomes, spaceOutcomes(chunk, await this.deliver(outTrackId, chunk, signal)));
-        answered = true;
-      } catch (err) {
-        if (!(err instanceof ChannelError) || err.retryable || err.vendorCode === 'param.cardNotExist') throw err;
-        finalError ??= err;
-        for (const id of chunk) outcomes.set(id, failed(err.code, err.message));
-      }
-    }
-    if (allOrNothing && !answered && finalError) throw finalError;
-  }
-
-  /**
    * Puts the nonces of newly reached recipients on the instance (with the round's public content). When that fails
    * for good, their cards are there but their buttons carry no nonce: reported as not delivered, with why.
    */
@@ -308,8 +233,13 @@ export class DingtalkProvider implements ChannelProvider, SharedCardProvider, Gr
     }
   }
 
-  private robotDeliverModel(): { spaceType: 'IM_ROBOT'; robotCode: string } {
-    return { spaceType: 'IM_ROBOT', robotCode: this.config.robotCode };
+  /** An approval card's instance content: the template's variables, with the public nonce (private data wins). */
+  private cardContent(card: ApprovalCard): InstanceContent {
+    return { params: { ...cardParamMap(card, this.config), nonce: card.nonce }, title: card.title };
+  }
+
+  private notice(req: { notice: NoticeRequest['notice'] }): InstanceContent {
+    return noticeContent(req.notice, this.config);
   }
 }
 
@@ -322,16 +252,10 @@ function withOwnNonce(card: ApprovalCard, recipients: readonly SharedCardRecipie
   return recipients.filter((r) => r.nonce !== card.nonce);
 }
 
-/** Spaces in chunks that fit one openSpaceId; ids too long for any are failed up front. */
-function plan(recipients: readonly SharedCardRecipient[]): {
-  chunks: string[][];
-  outcomes: Map<string, SpaceOutcome>;
-} {
-  const { chunks, oversized } = chunkRobotSpaces(recipients.map((r) => r.platformUserId));
-  const outcomes = new Map<string, SpaceOutcome>(oversized.map((id) => [id, failed('INVALID_REQUEST', TOO_LONG)]));
-  return { chunks, outcomes };
-}
-
-function merge(into: Map<string, SpaceOutcome>, from: ReadonlyMap<string, SpaceOutcome>): void {
-  for (const [id, outcome] of from) into.set(id, outcome);
+/** A 1:1 delivery's one space: delivered, or a ChannelError saying why not. */
+function throwIfNotDelivered(outcome: SpaceOutcome | undefined): void {
+  const error = (outcome ?? failed('TRANSIENT', 'DingTalk reported nothing for this space')).error;
+  if (!error) return;
+  const code = error.code === 'TRANSIENT' ? 'TRANSIENT' : 'RECIPIENT_UNREACHABLE';
+  throw new ChannelError(code, error.message, undefined, 'deliverResults');
 }

@@ -13,7 +13,7 @@ export interface FeishuCardOptions {
   consoleBaseUrl?: string;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 const HEADER_COLOUR = {
   pending: 'orange',
@@ -26,13 +26,14 @@ const HEADER_COLOUR = {
 // Feishu rejects cards over 30 KB; 20 fields × 300 chars stays well below even in 3-byte scripts.
 const MAX_VALUE_CHARS = 300;
 
-const plain = (content: string): Json => ({ tag: 'plain_text', content });
-const clip = (text: string, max = MAX_VALUE_CHARS): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+export const plain = (content: string): Json => ({ tag: 'plain_text', content });
+export const clip = (text: string, max = MAX_VALUE_CHARS): string =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
 // User-supplied text goes into plain_text components only, so it can't inject markdown links or mentions.
-const line = (text: string): Json => ({ tag: 'div', text: plain(clip(text)) });
+export const line = (text: string): Json => ({ tag: 'div', text: plain(clip(text)) });
 
 /** Keep a URL intact inside markdown `(...)`: only the characters that would end or break the link are escaped. */
-const markdownUrl = (url: string): string => url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
+export const markdownUrl = (url: string): string => url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
 
 /** `2026-05-01T08:30:00.000Z` → `2026-05-01 08:30 UTC` (pure: no locale or local time zone). */
 export function formatTime(iso: string): string {
@@ -40,7 +41,10 @@ export function formatTime(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export function detailsLink(card: ApprovalCard, options: FeishuCardOptions): string | undefined {
+export function detailsLink(
+  card: Pick<ApprovalCard, 'detailsUrl' | 'ticketId'>,
+  options: FeishuCardOptions,
+): string | undefined {
   if (card.detailsUrl) return card.detailsUrl;
   if (!options.consoleBaseUrl) return undefined;
   return `${options.consoleBaseUrl.replace(/\/+$/, '')}/tickets/${encodeURIComponent(card.ticketId)}`;

@@ -5,6 +5,9 @@ import type {
   ChannelProvider,
   GroupCardProvider,
   GroupCardRequest,
+  GroupNoticeProvider,
+  GroupNoticeRequest,
+  NoticeRequest,
   ReminderRequest,
   SendCardRequest,
   UpdateCardRequest,
@@ -12,6 +15,7 @@ import type {
 import { observerFor, type PlatformCallObserver } from '../call-observer.js';
 import { ChannelError } from '../channel-error.js';
 import { renderFeishuCard, renderReminderText } from './feishu.card.js';
+import { renderFeishuNotice } from './feishu.notice.js';
 import { FeishuClient } from './feishu.client.js';
 import { LookupBatcher } from './feishu.lookup.js';
 import type { FeishuKind, ResolvedFeishuConfig } from './feishu.config.js';
@@ -36,7 +40,7 @@ export interface FeishuProviderOptions {
 }
 
 /** ChannelProvider for Feishu and Lark: same API and cards, different base URL and credentials. */
-export class FeishuProvider implements ChannelProvider, GroupCardProvider {
+export class FeishuProvider implements ChannelProvider, GroupCardProvider, GroupNoticeProvider {
   private readonly client: FeishuClient;
   private readonly users = new Map<string, { openId: string; expiresAt: number }>();
   private readonly lookups: LookupBatcher;
@@ -88,33 +92,40 @@ export class FeishuProvider implements ChannelProvider, GroupCardProvider {
   }
 
   async sendCard(req: SendCardRequest): Promise<{ cardRef: string }> {
-    return this.send('open_id', req.recipient.platformUserId, req);
+    const messageId = await this.send('open_id', req.recipient.platformUserId, this.cardContent(req), req);
+    return { cardRef: messageId };
   }
 
   /** One card in an approvers' group chat: the same card JSON, its buttons carrying the approval's group nonce. */
   async sendGroupCard(req: GroupCardRequest): Promise<{ cardRef: string }> {
-    return this.send('chat_id', req.chatId, req);
+    return { cardRef: await this.send('chat_id', req.chatId, this.cardContent(req), req) };
+  }
+
+  /** A notice to one person: a card without buttons; `uuid` makes a retried send deliver it once. */
+  async sendNotice(req: NoticeRequest): Promise<{ ref: string }> {
+    return { ref: await this.send('open_id', req.recipient.platformUserId, this.noticeContent(req), req) };
+  }
+
+  /** A notice in a group chat: one message for everyone in it, whatever their number. */
+  async sendGroupNotice(req: GroupNoticeRequest): Promise<{ ref: string }> {
+    return { ref: await this.send('chat_id', req.chatId, this.noticeContent(req), req) };
   }
 
   private async send(
     idType: 'open_id' | 'chat_id',
     receiveId: string,
-    req: SendCardRequest | GroupCardRequest,
-  ): Promise<{ cardRef: string }> {
+    content: string,
+    req: { idempotencyKey: string; signal?: AbortSignal },
+  ): Promise<string> {
     const data = await this.client.call({
       api: 'send',
       method: 'POST',
       path: `/open-apis/im/v1/messages?receive_id_type=${idType}`,
-      body: {
-        receive_id: receiveId,
-        msg_type: 'interactive',
-        content: this.cardContent(req),
-        uuid: feishuUuid(req.idempotencyKey),
-      },
+      body: { receive_id: receiveId, msg_type: 'interactive', content, uuid: feishuUuid(req.idempotencyKey) },
       data: MessageData,
       ...(req.signal ? { signal: req.signal } : {}),
     });
-    return { cardRef: data.message_id };
+    return data.message_id;
   }
 
   async updateCard(req: UpdateCardRequest): Promise<void> {
@@ -146,7 +157,14 @@ export class FeishuProvider implements ChannelProvider, GroupCardProvider {
 
   /** `content` is the card as a JSON string, not an object. */
   private cardContent(req: { card: UpdateCardRequest['card'] }): string {
-    const options = this.config.consoleBaseUrl ? { consoleBaseUrl: this.config.consoleBaseUrl } : {};
-    return JSON.stringify(renderFeishuCard(req.card, options));
+    return JSON.stringify(renderFeishuCard(req.card, this.cardOptions()));
+  }
+
+  private noticeContent(req: { notice: NoticeRequest['notice'] }): string {
+    return JSON.stringify(renderFeishuNotice(req.notice, this.cardOptions()));
+  }
+
+  private cardOptions() {
+    return this.config.consoleBaseUrl ? { consoleBaseUrl: this.config.consoleBaseUrl } : {};
   }
 }

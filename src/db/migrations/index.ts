@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as initial from './001-initial.js';
 import * as platformUsage from './002-platform-usage.js';
+import * as notices from './003-notices.js';
 
 /**
  * Every migration, in order. Listed here rather than read from a folder so the same code runs from TypeScript
@@ -9,6 +10,7 @@ import * as platformUsage from './002-platform-usage.js';
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-platform-usage': platformUsage,
+  '003-notices': notices,
 };
 
 export const migrationProvider: MigrationProvider = {
