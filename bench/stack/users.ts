@@ -25,7 +25,14 @@ export function benchUser(id: string): User | undefined {
   const match = ID.exec(id);
   if (!match) return undefined;
   const [group, index] = [Number(match[1]), Number(match[2])];
-  return { id, name: `Bench ${group}-${index}`, mobile: benchMobile(group, index), roles: [], channels: {}, notices: {} };
+  return {
+    id,
+    name: `Bench ${group}-${index}`,
+    mobile: benchMobile(group, index),
+    roles: [],
+    channels: {},
+    notices: {},
+  };
 }
 
 /** The worker's directory: every well-formed bench id is a user; anything else is unknown. */
