@@ -53,7 +53,7 @@ ensure_tools_venv() {
 }
 
 # Custom search attributes operators filter on (keep in sync with src/domain/search-attributes.ts).
-SEARCH_ATTRIBUTES=(TicketId=Keyword TicketType=Keyword ApprovalStatus=Keyword EscalationLevel=Int PendingApprovers=KeywordList Requester=Keyword)
+SEARCH_ATTRIBUTES=(TicketId=Keyword TicketType=Keyword ApprovalStatus=Keyword EscalationLevel=Int PendingApprovers=KeywordList Requester=Keyword NoticeEvent=Keyword NoticeStatus=Keyword)
 
 # start_temporal_dev_server PORT UI_PORT DB_FILE LOG_FILE: starts it in the background, sets TEMPORAL_PID, waits for health.
 start_temporal_dev_server() {

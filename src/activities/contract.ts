@@ -5,8 +5,13 @@
 import type { ApprovalCard, CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
 import type { ChannelKind } from '../domain/channel.js';
 import type { ApprovalLevel, ApprovalPolicy } from '../domain/policy.js';
+import type { ApprovalNotices } from '../domain/notice-state.js';
 import type { ApprovalResult, Recipient, Unreachable } from '../domain/state.js';
+import type { NoticeCard, NoticeOmission, NoticeRecipient, NoticeSpec } from '../domain/notice-state.js';
 import type { PlatformCallTally } from '../domain/platform-calls.js';
+
+/** The policy an approval follows, with the notices of its own transitions pinned beside it. */
+export type LoadedPolicy = ApprovalPolicy & { notices?: ApprovalNotices };
 
 export interface LoadPolicyInput {
   tenant: string;
@@ -22,6 +27,8 @@ export interface ResolveRecipientsInput {
   spec: ApprovalLevel;
   /** The requester is never an approver of their own ticket (separation of duties). */
   requesterId: string;
+  /** Approvers who switched approval requests off are not asked (the policy's `respectUserSettings`). */
+  respectUserSettings?: boolean;
 }
 
 /**
@@ -81,7 +88,7 @@ export interface NotifyTicketSystemInput {
 }
 
 export interface OrchestrationActivities {
-  loadPolicy(input: LoadPolicyInput): Promise<ApprovalPolicy>;
+  loadPolicy(input: LoadPolicyInput): Promise<LoadedPolicy>;
   resolveRecipients(input: ResolveRecipientsInput): Promise<ResolveRecipientsResult>;
   notifyTicketSystem(input: NotifyTicketSystemInput): Promise<void>;
 }
@@ -104,4 +111,58 @@ export interface SendGroupCardInput {
 
 export interface GroupCardActivities {
   sendGroupCard(input: SendGroupCardInput): Promise<{ cardRef: string } & CountedCalls>;
+}
+
+/** Who one event is for: the rule's pinned notice, resolved to people and the channels that reach them. */
+export interface PlanNoticeInput {
+  tenant: string;
+  event: string;
+  spec: NoticeSpec;
+  ticketId: string;
+  requesterId: string;
+  /**
+   * The relative `approvers`, when the approval raised the event. Otherwise, and only when the rule names them, they
+   * are read from the ticket's approval (those asked, or the ones who decided).
+   */
+  approverIds?: string[];
+}
+
+export interface PlanNoticeResult extends CountedCalls {
+  recipients: NoticeRecipient[];
+  optedOut: NoticeOmission[];
+  unreachable: NoticeOmission[];
+}
+
+/** A notice to one person on one channel. */
+export interface SendNoticeInput {
+  kind: ChannelKind;
+  recipient: CardRecipient;
+  notice: NoticeCard;
+  idempotencyKey: string;
+}
+
+/** One notice for many people on a platform that tells them in one call (BATCH_NOTICE_KINDS). */
+export interface SendNoticeBatchInput {
+  kind: ChannelKind;
+  recipients: CardRecipient[];
+  notice: NoticeCard;
+  idempotencyKey: string;
+}
+
+export interface SendGroupNoticeInput {
+  kind: ChannelKind;
+  chatId: string;
+  notice: NoticeCard;
+  idempotencyKey: string;
+}
+
+export interface NoticeOrchestrationActivities {
+  planNotice(input: PlanNoticeInput): Promise<PlanNoticeResult>;
+}
+
+/** Notices on one platform's rate-limited task queue, beside its approval cards. */
+export interface NoticeChannelActivities {
+  sendNotice(input: SendNoticeInput): Promise<{ ref: string } & CountedCalls>;
+  sendNoticeBatch(input: SendNoticeBatchInput): Promise<{ ref: string; results: SharedCardResult[] } & CountedCalls>;
+  sendGroupNotice(input: SendGroupNoticeInput): Promise<{ ref: string } & CountedCalls>;
 }

@@ -1,6 +1,7 @@
 import { ChannelError } from '../channels/channel-error.js';
 import type { ChannelProviderRegistry } from '../channels/provider.js';
 import type { ChannelKind } from '../domain/channel.js';
+import { channelOffReason, eventOffReason } from '../domain/notice-settings.js';
 import type { Recipient, Unreachable } from '../domain/state.js';
 import type { User } from '../domain/user.js';
 import type { UserDirectory } from '../store/ports.js';
@@ -9,8 +10,9 @@ import { toActivityFailure } from './channel-failure.js';
 
 /**
  * Who is asked at one level: named approvers plus members of the level's roles, minus the requester, each on
- * every channel that is enabled, wanted by the level and not switched off by the user. Everyone who can't be
- * reached is reported with the reason — never silently dropped.
+ * every channel that is enabled, wanted by the level and not switched off by the user (their approval-request notice
+ * settings too when the policy respects them). Everyone who can't be reached is reported with the reason — never
+ * silently dropped.
  */
 export async function resolveRecipients(
   deps: { directory: UserDirectory; channels: ChannelProviderRegistry },
@@ -26,8 +28,12 @@ export async function resolveRecipients(
     const user = candidate;
     const channels: Recipient['channels'] = [];
     const unreachable: Unreachable[] = [];
+    const respect = input.respectUserSettings === true;
+    const off = respect ? eventOffReason(user, REQUEST_EVENT) : undefined;
+    if (off) return { unreachable: [{ userId: user.id, reason: off }] };
     for (const kind of wanted) {
-      const reason = await reachOn(deps.channels, enabled, user, kind, channels);
+      const setting = { event: REQUEST_EVENT, respect };
+      const reason = await reachOn(deps.channels, enabled, user, kind, channels, setting);
       if (reason) unreachable.push({ userId: user.id, kind, reason });
     }
     if (wanted.length === 0) unreachable.push({ userId: user.id, reason: 'no channel is enabled' });
@@ -47,11 +53,14 @@ export async function resolveRecipients(
  */
 export const RESOLVE_CONCURRENCY = 50;
 
+/** The event an approver's own settings are read for: being asked to decide. */
+const REQUEST_EVENT = 'pending_approval';
+
 /**
  * `items.map(fn)` with at most `limit` calls running; results in the items' order. The first failure rejects and
  * starts no further calls (a rate-limited lookup retries the activity; the others would only spend more calls).
  */
-async function mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapInOrder<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   let failed = false;
@@ -84,15 +93,17 @@ async function candidateUsers(directory: UserDirectory, input: ResolveRecipients
 }
 
 /** Resolves the user's platform id on one channel; returns why not, or pushes the channel and returns undefined. */
-async function reachOn(
+export async function reachOn(
   registry: ChannelProviderRegistry,
   enabled: ChannelKind[],
   user: User,
   kind: ChannelKind,
   channels: Recipient['channels'],
+  setting: { event: string; respect: boolean },
 ): Promise<string | undefined> {
   if (!enabled.includes(kind)) return `channel ${kind} is not enabled`;
-  if (user.channels[kind] === false) return `the user switched ${kind} notifications off`;
+  const off = channelOffReason(user, setting.event, kind, setting.respect);
+  if (off) return off;
   if (!user.mobile && !user.email) return 'the user has no mobile or email to look up';
   try {
     const provider = await registry.get(kind);

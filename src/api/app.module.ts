@@ -14,6 +14,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { CodecModule } from './codec/codec.module.js';
+import { EventsModule } from './events/events.module.js';
 import { codecOptionsFromEnv } from './codec/codec.options.js';
 import { API_CONFIG } from './common/api-config.js';
 import type { ApiConfig } from './common/api-config.js';
@@ -64,6 +65,7 @@ export class AppModule {
           ...(env.SANDBOX ? { simulatorUrl: env.SIMULATOR_URL } : {}),
           usage: createUsageRecorder(usageStore),
         }),
+        EventsModule,
         UsersModule,
         RulesModule,
         RequestLoggingModule,

@@ -25,6 +25,8 @@ export const EnvSchema = z.object({
   POLICIES_FILE: z.string().min(1).default('config/policies.json'),
   /** JSON file with users and roles (until the users API exists). */
   DIRECTORY_FILE: z.string().min(1).default('config/directory.json'),
+  /** Sandbox mode: notification rules seeded on first start beside the policies (who hears of which event). */
+  NOTICE_RULES_FILE: z.string().min(1).default('config/notice-rules.json'),
   /** Sandbox mode: channels talk to the local platform simulator instead of the real platforms. */
   SANDBOX: z.stringbool().default(true),
   SIMULATOR_URL: z.url().default('http://127.0.0.1:3900'),

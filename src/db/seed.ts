@@ -1,6 +1,7 @@
 import type { StoredChannel } from '../channels/registry.js';
 import type { ApprovalPolicy } from '../domain/policy.js';
-import { Rule, type RuleSpecInput } from '../domain/rule.js';
+import { z } from 'zod';
+import { checkRule, Rule, RuleSpec, type RuleSpecInput } from '../domain/rule.js';
 import type { User } from '../domain/user.js';
 import { ChannelRepository } from './channels.repo.js';
 import type { Database } from './database.js';
@@ -14,7 +15,14 @@ export interface SeedData {
   users: User[];
   /** `{ "<ticketType>" | "default": policy }`, as config/policies.json holds them. */
   policies: Record<string, ApprovalPolicy>;
+  /** Further rules (notices), as config/notice-rules.json holds them: each with the id it gets. */
+  rules?: (Rule & { id: string })[];
 }
+
+/** A file of rules to seed: each a rule with its id. */
+export const RulesFile = z.array(
+  RuleSpec.extend({ id: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,47}$/) }).superRefine(checkRule),
+);
 
 /** The rule equivalent to a policy of the policy file (`default` becomes the `*` fallback rule). */
 export function policyToRule(ticketType: string, policy: ApprovalPolicy): Rule {
@@ -65,6 +73,7 @@ export async function seedOnce(db: Database, box: SecretBox, name: string, data:
     for (const [ticketType, policy] of Object.entries(data.policies)) {
       await rules.create(policyToRule(ticketType, policy), seededRuleId(ticketType));
     }
+    for (const { id, ...rule } of data.rules ?? []) await rules.create(rule, id);
     return true;
   });
 }

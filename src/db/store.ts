@@ -8,7 +8,8 @@ import { databaseTarget, openDatabase, type Database, type DatabaseTarget } from
 import { EventStateRepository } from './event-states.repo.js';
 import { RuleRepository } from './rules.repo.js';
 import { parseKeyList, SANDBOX_SECRET_KEY, SecretBox, type SecretKey } from './secret-box.js';
-import { seedOnce, type SeedData } from './seed.js';
+import { seedNoticeDefaults } from './notice-defaults.js';
+import { RulesFile, seedOnce, type SeedData } from './seed.js';
 import { TokenRepository } from './tokens.repo.js';
 import { PlatformIdRepository, UserRepository } from './users.repo.js';
 
@@ -76,6 +77,7 @@ export async function openStore(env: Env, options: OpenStoreOptions = {}): Promi
       const channels = options.sandboxChannels ?? sandboxChannels(env.SIMULATOR_URL, publicBaseUrl);
       await seedOnce(handle.db, box, 'sandbox', await sandboxSeed(env, channels));
     }
+    await seedNoticeDefaults(handle.db);
   } catch (err) {
     await handle.release();
     throw err;
@@ -89,5 +91,6 @@ async function sandboxSeed(env: Env, channels: StoredChannel[]): Promise<SeedDat
     channels,
     users: DirectoryFile.parse(await read(env.DIRECTORY_FILE)).users,
     policies: PolicyFile.parse(await read(env.POLICIES_FILE)),
+    rules: RulesFile.parse(await read(env.NOTICE_RULES_FILE)),
   };
 }

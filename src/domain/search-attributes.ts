@@ -7,6 +7,9 @@ export const ApprovalStatusKey = defineSearchAttributeKey('ApprovalStatus', 'KEY
 export const EscalationLevelKey = defineSearchAttributeKey('EscalationLevel', 'INT');
 export const PendingApproversKey = defineSearchAttributeKey('PendingApprovers', 'KEYWORD_LIST');
 export const RequesterKey = defineSearchAttributeKey('Requester', 'KEYWORD');
+/** On `ticketNotice` runs: the event (`approved`, `executed`, …) and how its delivery went (NoticeStatus). */
+export const NoticeEventKey = defineSearchAttributeKey('NoticeEvent', 'KEYWORD');
+export const NoticeStatusKey = defineSearchAttributeKey('NoticeStatus', 'KEYWORD');
 
 export const SEARCH_ATTRIBUTE_KEYS = [
   TicketIdKey,
@@ -15,4 +18,6 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   EscalationLevelKey,
   PendingApproversKey,
   RequesterKey,
+  NoticeEventKey,
+  NoticeStatusKey,
 ] as const;

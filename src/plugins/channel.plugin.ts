@@ -1,5 +1,6 @@
 import { createChannelActivities } from '../activities/channel.activities.js';
 import { createGroupCardActivities } from '../activities/group-card.activities.js';
+import { createNoticeActivities } from '../activities/notice.activities.js';
 import type { ChannelProviderRegistry } from '../channels/provider.js';
 import { channelTaskQueue, type ChannelKind } from '../domain/channel.js';
 import { pacedActivities, SlidingWindowPacer } from './send-pacer.js';
@@ -17,7 +18,7 @@ export interface ChannelPluginOptions {
 }
 
 /**
- * Registers one platform's send / update / remind activities on that platform's rate-limited task queue. The server
+ * Registers one platform's send / update / remind and notice activities on that platform's rate-limited task queue. The server
  * bounds the queue's average; this worker also paces its own starts (send-pacer.ts) because the server's bursts
  * can cross a platform's fixed 1-s window.
  */
@@ -28,7 +29,11 @@ export function channelPlugin({ kind, registry, maxActivitiesPerSecond }: Channe
     {
       name: `approvals-bridge.channel.${kind}`,
       activities: pacedActivities(
-        { ...createChannelActivities(registry), ...createGroupCardActivities(registry) },
+        {
+          ...createChannelActivities(registry),
+          ...createGroupCardActivities(registry),
+          ...createNoticeActivities(registry),
+        },
         pacer,
       ),
     },

@@ -18,7 +18,7 @@ import type { ApprovalResult } from '../domain/state.js';
 
 // Database reads (policy, directory): ride out short outages with backoff, but give up after an hour so a broken
 // rule or directory surfaces as a failed run instead of an approval that silently never starts.
-const READS = {
+export const READS = {
   startToCloseTimeout: '30s',
   scheduleToCloseTimeout: '1h',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },

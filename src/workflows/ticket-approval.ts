@@ -5,9 +5,8 @@
  */
 import { allHandlersFinished, ApplicationFailure, condition, workflowInfo } from '@temporalio/workflow';
 import type { TicketApprovalInput } from '../domain/approval.js';
-import type { ApprovalPolicy } from '../domain/policy.js';
 import type { ApprovalResult } from '../domain/state.js';
-import type { ResolveRecipientsResult } from '../activities/contract.js';
+import type { LoadedPolicy, ResolveRecipientsResult } from '../activities/contract.js';
 import { cardTargets, timeLabel } from './approval-cards.js';
 import { failureInfo, notifyTicketSystem, orchestrationReads } from './approval-activities.js';
 import { remindUndecided, updateCards } from './approval-card-followups.js';
@@ -20,6 +19,7 @@ import { deadlinesOf, eventLabel, nextEvent, scheduleFor } from './approval-sche
 import { trackVisibility } from './approval-visibility.js';
 import { registerHandlers } from './approval-handlers.js';
 import { sendGroupCards, updateGroupCards } from './approval-group-cards.js';
+import { outcomeFacts, raiseEvent } from './approval-notices.js';
 
 export async function ticketApproval(input: TicketApprovalInput): Promise<ApprovalResult> {
   const { workflowId, startTime } = workflowInfo();
@@ -49,6 +49,13 @@ export async function ticketApproval(input: TicketApprovalInput): Promise<Approv
       case 'reminder':
         state.remindersSent = next.reminder;
         await remindUndecided(book, next.reminder);
+        await raiseEvent(
+          state,
+          policy,
+          'reminder',
+          { reminder: next.reminder, approvers: pending(book) },
+          next.reminder,
+        );
         break;
       case 'escalation':
         countEscalation(next.level);
@@ -61,11 +68,17 @@ export async function ticketApproval(input: TicketApprovalInput): Promise<Approv
   }
   visibility.sync();
   countCompleted(state.status);
-  return finish(book, input.callbackUrl);
+  return finish(book, policy, input.callbackUrl);
 }
 
-/** Resolves one level's approvers, makes them eligible and sends them cards (round = level). */
-async function notifyLevel(book: ApprovalBook, policy: ApprovalPolicy, level: number): Promise<void> {
+/** The approvers still asked, by name (for the reminder's notice). */
+function pending(book: ApprovalBook) {
+  const { state } = book;
+  return state.recipients.filter((r) => state.pendingApprovers.includes(r.userId));
+}
+
+/** Resolves one level's approvers, makes them eligible, sends them cards (round = level) and raises the event. */
+async function notifyLevel(book: ApprovalBook, policy: LoadedPolicy, level: number): Promise<void> {
   const { state } = book;
   const spec = policy.levels[level - 1];
   if (!spec) return;
@@ -73,7 +86,15 @@ async function notifyLevel(book: ApprovalBook, policy: ApprovalPolicy, level: nu
   try {
     resolved = await orchestrationReads().resolveRecipients.executeWithOptions(
       { summary: `resolve level ${level} approvers` },
-      [{ tenant: state.tenant, level, spec, requesterId: state.requester.userId }],
+      [
+        {
+          tenant: state.tenant,
+          level,
+          spec,
+          requesterId: state.requester.userId,
+          ...(policy.respectUserSettings && { respectUserSettings: true }),
+        },
+      ],
     );
   } catch (err) {
     // Nobody to ask at this level: recorded, and the approval still escalates or reaches its deadline.
@@ -90,13 +111,25 @@ async function notifyLevel(book: ApprovalBook, policy: ApprovalPolicy, level: nu
     resolved.recipients.map((r) => ({ ...r, level })),
   );
   await sendCards(book, await sendGroupCards(book, policy, level, cardTargets(added)), level);
+  const asked = added.map((r) => ({ userId: r.userId, name: r.name }));
+  if (level === 1) await raiseEvent(state, policy, 'pending_approval', { approvers: asked });
+  else await raiseEvent(state, policy, 'escalated', { level, approvers: asked }, level);
 }
 
-/** Shows the outcome on the cards, tells the ticket system, and returns once every handler has finished. */
-async function finish(book: ApprovalBook, callbackUrl: string | undefined): Promise<ApprovalResult> {
+/**
+ * Raises the outcome's event, shows the outcome on the cards, tells the ticket system, and returns once every handler
+ * has finished. The outcome's notice starts beside the card updates, so the requester hears as soon as the approvers.
+ */
+async function finish(
+  book: ApprovalBook,
+  policy: LoadedPolicy,
+  callbackUrl: string | undefined,
+): Promise<ApprovalResult> {
   const { state } = book;
-  await updateCards(book);
-  await updateGroupCards(book);
+  await Promise.all([
+    state.outcome ? raiseEvent(state, policy, state.outcome.status, outcomeFacts(state)) : undefined,
+    updateCards(book).then(() => updateGroupCards(book)),
+  ]);
   if (callbackUrl) {
     const error = await notifyTicketSystem(callbackUrl, result(book));
     state.callback = error === undefined ? { status: 'delivered' } : { status: 'failed', error };

@@ -6,6 +6,14 @@ import { SANDBOX_APPS, startTestSimulator, type TestSimulator } from '../support
 import { eventually } from '../support/stack.js';
 import { ADMIN, startAdminApp, type AdminApp } from './admin-app.js';
 
+/** The notice rules every first start seeds, sandbox or not (src/db/notice-defaults.ts). */
+const SEEDED_NOTICE_RULES = [
+  'notice-approved',
+  'notice-executed',
+  'notice-execution_failed',
+  'notice-expired',
+  'notice-rejected',
+];
 type Json = Record<string, unknown>;
 const key = () => randomBytes(32).toString('base64');
 const FEISHU = SANDBOX_APPS.feishu;
@@ -237,7 +245,8 @@ for (const kind of databaseKinds()) {
         'approval.quorum',
         'escalations.0.afterMs',
       ]);
-      assert.deepEqual((await api.call<{ rules: Json[] }>('GET', '/v1/rules')).body.rules, []);
+      const ids = (await api.call<{ rules: Json[] }>('GET', '/v1/rules')).body.rules.map((r) => r.id);
+      assert.deepEqual(ids, SEEDED_NOTICE_RULES, 'only the notice defaults every first start seeds');
     });
 
     test('users: create, replace, read (with resolved platform ids and their age), list, delete', async () => {
@@ -307,7 +316,7 @@ for (const kind of databaseKinds()) {
       assert.equal((await api.call('GET', '/v1/rules/temp')).status, 404);
       assert.deepEqual(
         (await api.call<{ rules: Json[] }>('GET', '/v1/rules')).body.rules.map((r) => r.id),
-        ['exports'],
+        ['exports', ...SEEDED_NOTICE_RULES],
       );
     });
 

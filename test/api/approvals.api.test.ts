@@ -335,6 +335,11 @@ void describe('docs', () => {
       '/v1/channels/{kind}/disable',
       '/v1/channels/{kind}/enable',
       '/v1/channels/{kind}/test',
+      '/v1/event-states',
+      '/v1/event-states/{state}',
+      '/v1/events',
+      '/v1/events/{eventId}',
+      '/v1/me/notices',
       '/v1/rules',
       '/v1/rules/dry-run',
       '/v1/rules/{id}',
@@ -343,6 +348,7 @@ void describe('docs', () => {
       '/v1/tokens',
       '/v1/users',
       '/v1/users/{id}',
+      '/v1/users/{id}/notices',
     ]);
     assert.ok(doc.paths['/v1/approvals']?.post?.responses['201']);
     assert.equal(doc.components.securitySchemes.bearer?.scheme, 'bearer');

@@ -112,8 +112,25 @@ void describe('start', { timeout: 60_000 }, () => {
     assert.deepEqual(state.pendingApprovers, ['bob', 'carol']);
   });
 
+  void test('a ticket type no approval rule covers is refused at start, naming the type; nothing runs', async () => {
+    // Tenant acme has no rules at all (the sandbox seeds only tenant default).
+    const refused = await start('F-101', { tenant: 'acme' });
+    assert.equal(refused.status, 422, refused.text);
+    const error = (refused.body as { error: { code: string; message: string; details: { path: string }[] } }).error;
+    assert.equal(error.code, 'NO_APPROVAL_RULE');
+    assert.match(error.message, /ticket\.data_export/);
+    assert.match(error.message, /acme/);
+    assert.deepEqual(
+      error.details.map((d) => d.path),
+      ['ticketType'],
+    );
+    const get = await api.request('GET', '/v1/approvals/F-101?tenant=acme', { token: TEST_ADMIN_TOKEN });
+    assert.equal(get.status, 404, 'no run was started');
+  });
+
   void test('tenants are separate: the same ticket id in another tenant is another approval', async () => {
-    const res = await start('F-100', { tenant: 'acme' });
+    const policy = { levels: [{ approvers: ['bob'] }], deadlineMs: 3_600_000 };
+    const res = await start('F-100', { tenant: 'acme', policy });
     assert.equal(res.status, 201, res.text);
     assert.equal((res.body as { workflowId: string }).workflowId, 'approval:acme:F-100');
   });

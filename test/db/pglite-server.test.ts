@@ -77,7 +77,11 @@ describe('PGlite over the wire protocol (npm start shares one embedded database 
     const env = loadEnv({ DATABASE_URL: url, SANDBOX: 'true' });
     const [a, b] = await Promise.all([openStore(env), openStore(env)]);
     try {
-      assert.equal((await a.rules.list()).length, 3);
+      // Once each: 3 approval rules (config/policies.json), 4 notice rules (config/notice-rules.json) and the 5
+      // notice defaults every first start seeds.
+      const rules = await a.rules.list();
+      assert.equal(rules.length, 12);
+      assert.equal(rules.filter((r) => r.rule.match.event === 'pending_approval').length, 3);
       assert.equal((await b.users.list()).length, 5);
     } finally {
       await a.release();

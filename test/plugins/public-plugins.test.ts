@@ -105,6 +105,7 @@ describe('the public plugins and client helpers on a real dev server', () => {
     assert.deepEqual([...orchestration.options.activities.keys()].sort(), [
       'loadPolicy',
       'notifyTicketSystem',
+      'planNotice',
       'resolveRecipients',
     ]);
     assert.equal(orchestration.options.maxTaskQueueActivitiesPerSecond, undefined);
@@ -112,6 +113,9 @@ describe('the public plugins and client helpers on a real dev server', () => {
       'remind',
       'sendCard',
       'sendGroupCard',
+      'sendGroupNotice',
+      'sendNotice',
+      'sendNoticeBatch',
       'sendSharedCard',
       'updateCard',
     ]);

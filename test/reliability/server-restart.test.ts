@@ -31,6 +31,8 @@ const SEARCH_ATTRIBUTES = [
   'EscalationLevel=Int',
   'PendingApprovers=KeywordList',
   'Requester=Keyword',
+  'NoticeEvent=Keyword',
+  'NoticeStatus=Keyword',
 ];
 const ADMIN = 'restart-admin-token-0123456789abcdef';
 

@@ -67,3 +67,12 @@ export function click(platform, messageId, userId, action) {
 export function startDemoTicket() {
   return call('POST', '/_sim/demo/ticket');
 }
+
+/**
+ * Reports, as the demo's ticket system, that the last demo ticket ran (`executed`) or failed (`execution_failed`):
+ * `POST /v1/events` on the approvals API, whose rules tell the requester and the approvers.
+ * @param {'executed' | 'execution_failed'} state
+ */
+export function reportDemoEvent(state) {
+  return call('POST', '/_sim/demo/event', { state });
+}

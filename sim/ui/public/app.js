@@ -1,7 +1,7 @@
 // The sandbox inbox: one column per platform with the chosen user's chat with the bot, redrawn whenever the
 // simulator's inbox changes (Server-Sent Events from /_sim/events).
 /* global document, location, history, EventSource -- browser globals (typed by the DOM lib: tsconfig.json) */
-import { click, inboxOf, listUsers, startDemoTicket } from './api.js';
+import { click, inboxOf, listUsers, reportDemoEvent, startDemoTicket } from './api.js';
 import { clock, el, isObject, link, str } from './dom.js';
 import { PLATFORM_ORDER, PLATFORMS } from './platforms.js';
 
@@ -156,6 +156,7 @@ async function newDemoTicket() {
       return setStatus(errorText(answer.body, answer.status), 'error');
     const links = isObject(body.links) ? body.links : {};
     const ticket = str(body.ticketId);
+    for (const id of ['executed', 'failed']) /** @type {HTMLButtonElement} */ ($(id)).disabled = false;
     setStatus(
       el(
         'span',
@@ -169,6 +170,35 @@ async function newDemoTicket() {
     setStatus(`Could not start a demo approval: ${String(err)}`, 'error');
   } finally {
     button.disabled = false;
+  }
+}
+
+/**
+ * The ticket system's side of the demo: the last demo ticket ran (or failed), reported with POST /v1/events; the
+ * rules then tell the requester and the approvers, and their chats show the notice.
+ * @param {'executed' | 'execution_failed'} state
+ */
+async function reportEvent(state) {
+  setStatus(`Reporting "${state}" as the ticket system…`);
+  try {
+    const answer = await reportDemoEvent(state);
+    const body = isObject(answer.body) ? answer.body : {};
+    if (answer.status !== 201 && answer.status !== 200)
+      return setStatus(errorText(answer.body, answer.status), 'error');
+    const ticket = isObject(body.ticket) ? str(body.ticket.ticketId) : '';
+    const reason = str(body.reason);
+    const links = isObject(body.links) ? body.links : {};
+    setStatus(
+      el(
+        'span',
+        { 'data-event-id': str(body.eventId) },
+        reason ? `${ticket} ${state}: nobody is told (${reason}). ` : `${ticket} ${state}: notices are on their way. `,
+        link('Temporal UI', links.temporalUi),
+      ),
+      reason ? 'info' : 'ok',
+    );
+  } catch (err) {
+    setStatus(`Could not report the event: ${String(err)}`, 'error');
   }
 }
 
@@ -207,6 +237,8 @@ function drawPanels() {
 
 drawPanels();
 $('demo').addEventListener('click', () => void newDemoTicket());
+$('executed').addEventListener('click', () => void reportEvent('executed'));
+$('failed').addEventListener('click', () => void reportEvent('execution_failed'));
 await setupUsers();
 await refresh();
 listen();

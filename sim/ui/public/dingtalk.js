@@ -7,13 +7,21 @@ import { el, isObject, link, str } from './dom.js';
 /** @typedef {import('./types.js').RenderContext} RenderContext */
 /** @typedef {import('./types.js').Action} Action */
 
-/** The template colours its status bar by the `status` variable. */
+/** The template colours its status bar by the `status` variable: an approval's status, or a notice's event. */
 const STATUS_COLOUR = /** @type {Record<string, string>} */ ({
   pending: 'orange',
   approved: 'green',
   rejected: 'red',
   expired: 'grey',
   withdrawn: 'grey',
+  pending_approval: 'orange',
+  reminder: 'orange',
+  escalated: 'orange',
+  executing: 'blue',
+  executed: 'green',
+  execution_failed: 'red',
+  closed: 'grey',
+  cancelled: 'grey',
 });
 
 /**
@@ -34,7 +42,7 @@ export function renderDingtalk(message, ctx) {
 function card(view, ctx) {
   const vars = { ...stringMap(view.cardParamMap), ...stringMap(view.privateParamMap) };
   const v = (/** @type {string} */ name) => vars[name] ?? '';
-  const colour = STATUS_COLOUR[v('status')] ?? 'grey';
+  const colour = STATUS_COLOUR[v('status')] ?? 'blue';
   const level = Number(v('level'));
   const buttons = Array.isArray(view.buttons) ? view.buttons.filter(isObject) : [];
   return el(

@@ -14,6 +14,8 @@ import type { ApprovalState } from '../../domain/state.js';
 import { ApiMetrics } from '../../metrics/api-metrics.js';
 import { cardAnswered, decide, decisionSignal, state, withdraw } from '../../workflows/definitions.js';
 import type { CardAnswered, WithdrawRequest } from '../../workflows/definitions.js';
+import { STORE } from '../../db/database.module.js';
+import type { Store } from '../../db/store.js';
 import { ApiError } from '../common/api-error.js';
 import { isTemporalUnavailable } from '../common/temporal-errors.js';
 import { API_CONFIG } from '../common/api-config.js';
@@ -60,12 +62,17 @@ export class ApprovalsService {
   constructor(
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(STORE) private readonly store: Store,
     @Optional() @Inject(ApiMetrics) private readonly metrics?: ApiMetrics,
   ) {}
 
-  /** 201 with a new run, or 200 with the run this ticket already has (a retried or repeated request). */
+  /**
+   * 201 with a new run, or 200 with the run this ticket already has (a retried or repeated request). A ticket type no
+   * approval rule covers (and no policy in the request) is refused before anything starts (422 NO_APPROVAL_RULE).
+   */
   async start(request: StartApprovalRequest): Promise<HttpResult<StartApprovalResponse>> {
     const ref = refOf(request.tenant, request.ticketId);
+    if (!request.policy) await this.requireRule(ref, request.ticketType);
     try {
       const handle = await this.rpc(() => this.client.workflow.start(TICKET_APPROVAL_WORKFLOW, startOptions(request)));
       this.metrics?.approvalStarted(true);
@@ -76,6 +83,24 @@ export class ApprovalsService {
     const existing = await this.describe(ref);
     this.metrics?.approvalStarted(false);
     return { status: 200, body: this.started(ref, existing.runId, await this.statusOf(existing)) };
+  }
+
+  /** The ticket type's approval rule must exist, unless this ticket already has its approval (a repeated start). */
+  private async requireRule(ref: ApprovalRef, ticketType: string): Promise<void> {
+    const { rule, reason } = await this.store.rules.match(ref.tenant, ticketType, 'pending_approval');
+    if (rule) return;
+    try {
+      await this.describe(ref);
+      return;
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.code !== 'APPROVAL_NOT_FOUND') throw err;
+    }
+    throw new ApiError(
+      'NO_APPROVAL_RULE',
+      `No approval rule covers ticket type "${ticketType}" in tenant "${ref.tenant}": ${reason ?? 'none'}. ` +
+        'Add one (POST /v1/rules with match.event pending_approval, or a * rule) or send a policy.',
+      [{ path: 'ticketType', message: `no enabled pending_approval rule for ${ticketType} (nor a * rule)` }],
+    );
   }
 
   async get(tenant: string, ticketId: string): Promise<ApprovalView> {

@@ -12,6 +12,7 @@ import { CreatedToken, CreateTokenRequest } from '../auth/auth.schemas.js';
 import { ErrorResponse } from '../common/api-error.js';
 import { HealthReport } from '../health/health.schemas.js';
 import { adminPaths, adminSchemas } from './admin-openapi.js';
+import { eventPaths, eventSchemas } from './events-openapi.js';
 import { error, json, jsonSchema, ref } from './openapi-helpers.js';
 
 const ticketIdParam: ParameterObject = {
@@ -45,6 +46,7 @@ const paths: OpenAPIObject['paths'] = {
         '400': error('BadRequest'),
         '401': error('Unauthorized'),
         '403': error('Forbidden'),
+        '422': error('Unprocessable'),
         '503': error('Unavailable'),
       },
     }),
@@ -154,7 +156,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
         'Lark. Every error has the shape `{ "error": { "code", "message", "details"? } }`.',
     },
     security: [{ bearer: [] }],
-    paths: { ...paths, ...adminPaths },
+    paths: { ...paths, ...adminPaths, ...eventPaths },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <token>' } },
       schemas: {
@@ -170,16 +172,26 @@ export function buildOpenApiDocument(): OpenAPIObject {
         HealthReport: jsonSchema(HealthReport, 'output'),
         ErrorResponse: jsonSchema(ErrorResponse, 'output'),
         ...adminSchemas,
+        ...eventSchemas,
       },
       responses: {
-        BadRequest: errorResponse('VALIDATION_FAILED (each bad field in `details`) or MALFORMED_JSON'),
+        BadRequest: errorResponse(
+          'VALIDATION_FAILED (each bad field in `details`), MALFORMED_JSON or UNKNOWN_EVENT (an event the tenant ' +
+            'does not know)',
+        ),
         Unauthorized: errorResponse('UNAUTHENTICATED: no or unknown bearer token'),
         Forbidden: errorResponse('FORBIDDEN (role), NOT_AN_APPROVER, REQUESTER_CANNOT_DECIDE'),
         NotFound: errorResponse(
-          'APPROVAL_NOT_FOUND, CHANNEL_NOT_CONFIGURED, USER_NOT_FOUND, RULE_NOT_FOUND, NO_MATCHING_RULE',
+          'APPROVAL_NOT_FOUND, CHANNEL_NOT_CONFIGURED, USER_NOT_FOUND, RULE_NOT_FOUND, NO_MATCHING_RULE, ' +
+            'EVENT_NOT_FOUND, EVENT_STATE_NOT_FOUND',
         ),
         Conflict: errorResponse(
-          'ALREADY_VOTED, DECISION_REJECTED, WITHDRAW_REJECTED, VERSION_CONFLICT (stale rule version), RULE_CONFLICT',
+          'ALREADY_VOTED, DECISION_REJECTED, WITHDRAW_REJECTED, VERSION_CONFLICT (stale rule version), RULE_CONFLICT, ' +
+            'EVENT_ID_CONFLICT, EVENT_STATE_RESERVED, EVENT_STATE_IN_USE',
+        ),
+        Unprocessable: errorResponse(
+          'NO_APPROVAL_RULE: no enabled pending_approval rule covers the ticket type (nor a * rule) and the ' +
+            'request brings no policy',
         ),
         PreconditionRequired: errorResponse('PRECONDITION_REQUIRED: send If-Match (or `version`) with a rule edit'),
         Internal: errorResponse('SECRETS_KEY_MISSING (a stored secret needs a key not configured), INTERNAL'),

@@ -5,7 +5,10 @@ import type { ApprovalLevel, ApprovalPolicy } from '../../domain/policy.js';
 import type { User } from '../../domain/user.js';
 import type { UserDirectory } from '../../store/ports.js';
 import { requiredApprovals } from '../../workflows/approval-rules.js';
-import type { DryRunResult } from './rules.schemas.js';
+import { planNotice, type ApproverLookup } from '../../activities/notice-plan.js';
+import type { ChannelProvider } from '../../channels/provider.js';
+import type { NoticeSpec } from '../../domain/notice-state.js';
+import type { DryRunResult, NoticeDryRun } from './rules.schemas.js';
 
 export interface DryRunDeps {
   directory: UserDirectory;
@@ -14,7 +17,7 @@ export interface DryRunDeps {
   resolve: boolean;
 }
 
-type Level = DryRunResult['levels'][number];
+type Level = NonNullable<DryRunResult['levels']>[number];
 type Recipient = Level['recipients'][number];
 type Unreachable = Level['unreachable'][number];
 
@@ -28,7 +31,7 @@ export async function dryRun(
   policy: ApprovalPolicy,
   requesterId: string,
   now: number,
-): Promise<Omit<DryRunResult, 'source' | 'ruleVersion'>> {
+): Promise<Omit<DryRunResult, 'source' | 'ruleVersion' | 'event'>> {
   const enabled = await deps.channels.enabledKinds();
   const at = (afterMs: number) => ({ afterMs, at: new Date(now + afterMs).toISOString() });
   const levels: Level[] = [];
@@ -100,4 +103,69 @@ async function reach(
     const why = err instanceof ChannelError ? `${err.code}: ${err.message}` : 'the lookup failed';
     return { reason: `not resolvable on ${kind}: ${why}` };
   }
+}
+
+/** The ticket a notice dry run is about, and who its approvers would be. */
+export interface NoticeTry {
+  tenant: string;
+  event: string;
+  ticketId?: string;
+  requesterId: string;
+  /** Given approvers (ids), tried as the relative `approvers`. */
+  approverIds?: string[];
+  /** Reads the approvers of `ticketId`'s approval. */
+  approvers?: ApproverLookup;
+}
+
+/**
+ * Who a notice would tell, on which channels in which order, and who is left out and why: the worker's own planning
+ * (planNotice), with lookups through the cache, or none at all when `resolve` is false.
+ */
+export async function dryRunNotice(deps: DryRunDeps, spec: NoticeSpec, t: NoticeTry): Promise<NoticeDryRun> {
+  const channels = deps.resolve ? deps.channels : withoutLookups(deps.channels);
+  const lookup: ApproverLookup | undefined =
+    t.ticketId !== undefined
+      ? t.approvers
+      : () => Promise.resolve({ none: 'known when the event happens (try ticket.ticketId or approvers)' });
+  const plan = await planNotice(
+    { directory: deps.directory, channels, ...(lookup && { approvers: lookup }) },
+    {
+      tenant: t.tenant,
+      event: t.event,
+      spec,
+      ticketId: t.ticketId ?? '',
+      requesterId: t.requesterId,
+      ...(t.approverIds && { approverIds: t.approverIds }),
+    },
+  );
+  return {
+    deliverTo: spec.deliverTo,
+    recipients: plan.recipients.map((r) => ({
+      ...r,
+      channels: r.channels.map((c) => (c.platformUserId ? c : { kind: c.kind })),
+    })),
+    optedOut: plan.optedOut,
+    unreachable: plan.unreachable,
+    groupChats: spec.groupChats.map(({ kind, chatId, mode }) => ({ kind, chatId, mode })),
+  };
+}
+
+/** Providers that look nobody up: the plan then stops at what is stored (ids are left out). */
+function withoutLookups(registry: DryRunDeps['channels']): DryRunDeps['channels'] {
+  return {
+    enabledKinds: () => registry.enabledKinds(),
+    get: async (kind) => {
+      await registry.get(kind); // a disabled channel still answers CHANNEL_DISABLED
+      const never = () => Promise.reject(new Error('a dry run sends nothing'));
+      const offline: ChannelProvider = {
+        kind,
+        resolveUser: () => Promise.resolve(''),
+        sendCard: never,
+        updateCard: never,
+        remind: never,
+        sendNotice: never,
+      };
+      return offline;
+    },
+  };
 }

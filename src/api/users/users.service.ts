@@ -23,7 +23,8 @@ export class UsersService {
   }
 
   async put(id: string, body: PutUserRequest): Promise<HttpResult<UserView>> {
-    const { user, created } = await this.store.users.put({ id, ...body });
+    const notices = body.notices ?? (await this.store.users.get(id))?.notices ?? {};
+    const { user, created } = await this.store.users.put({ id, ...body, notices });
     return { status: created ? 201 : 200, body: await this.view(user) };
   }
 

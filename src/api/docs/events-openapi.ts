@@ -1,0 +1,162 @@
+import type { OpenAPIObject, OperationObject, ParameterObject, SchemaObject } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { TicketEventRequest } from '../../domain/notice.js';
+import {
+  EventIdParam,
+  EventList,
+  EventName,
+  EventStateList,
+  EventStateView,
+  NoticeView,
+  PutEventStateRequest,
+  TenantQuery,
+  TicketIdQuery,
+} from '../events/events.schemas.js';
+import { EffectiveNotices, PutNoticesRequest, UserIdParam } from '../users/users.schemas.js';
+import { error, json, jsonSchema, ref } from './openapi-helpers.js';
+
+/** The notification part of the OpenAPI document: events, their notices, the event catalogue, notice settings. */
+
+const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
+const param = (
+  name: string,
+  schema: z.ZodType,
+  where: 'path' | 'query' = 'path',
+  required = true,
+): ParameterObject => ({
+  name,
+  in: where,
+  required,
+  schema: jsonSchema(schema, 'input'),
+});
+const tenant = param('tenant', TenantQuery, 'query', false);
+const denied = { '401': error('Unauthorized'), '403': error('Forbidden') };
+
+function op(tag: string, roles: string, o: OperationObject): OperationObject {
+  return { tags: [tag], ...o, description: `${o.description ?? ''}\n\nRoles: ${roles}.`.trim() };
+}
+
+export const eventPaths: OpenAPIObject['paths'] = {
+  '/v1/events': {
+    post: op('events', 'ticket-system, admin', {
+      operationId: 'reportEvent',
+      summary: 'Report something that happened to a ticket (executed, execution_failed, closed, …): its notice',
+      description:
+        'Matches the rule for the ticket type and state (else the `*` rule), pins its current version and tells ' +
+        'everyone it names, in one `ticketNotice` run. Idempotent on `eventId`: the same event again answers 200 ' +
+        'with its notice; another event under a used id is 409 EVENT_ID_CONFLICT. An unknown state (not documented ' +
+        'nor defined with PUT /v1/event-states) or a state the approval raises itself is 400 UNKNOWN_EVENT. An event ' +
+        'no rule matches is recorded and answered with `status: nobody_notified` and the `reason`.',
+      requestBody: body('TicketEventRequest'),
+      responses: {
+        '201': json('NoticeView', 'Recorded; the notice is on its way (or nobody is told: see status and reason)'),
+        '200': json('NoticeView', 'This event was reported before; here is its notice'),
+        '400': error('BadRequest'),
+        ...denied,
+        '409': error('Conflict'),
+        '503': error('Unavailable'),
+      },
+    }),
+    get: op('events', 'ticket-system, dba, admin', {
+      operationId: 'listEvents',
+      summary: "A ticket's notices, newest first (its approval's transitions and the events reported for it)",
+      parameters: [param('ticketId', TicketIdQuery, 'query'), tenant],
+      responses: { '200': json('EventList', 'The notices'), '400': error('BadRequest'), ...denied },
+    }),
+  },
+  '/v1/events/{eventId}': {
+    get: op('events', 'ticket-system, dba, admin', {
+      operationId: 'getEvent',
+      summary: "One event's notice: who it was for and each delivery per person × channel",
+      description: 'Events the approval raises have ids `approval:<ticketId>:<event>[:<n>]`.',
+      parameters: [param('eventId', EventIdParam), tenant],
+      responses: {
+        '200': json('NoticeView', 'The notice'),
+        '400': error('BadRequest'),
+        ...denied,
+        '404': error('NotFound'),
+        '503': error('Unavailable'),
+      },
+    }),
+  },
+  '/v1/event-states': {
+    get: op('events', 'ticket-system, dba, admin', {
+      operationId: 'listEventStates',
+      summary: "The tenant's events: the approval's own, the documented ticket states and the tenant's",
+      parameters: [tenant],
+      responses: { '200': json('EventStateList', 'The catalogue'), '400': error('BadRequest'), ...denied },
+    }),
+  },
+  '/v1/event-states/{state}': {
+    put: op('events', 'dba, admin', {
+      operationId: 'putEventState',
+      summary: 'Define (or relabel) a ticket state of the tenant, which its ticket system may then report',
+      parameters: [param('state', EventName), tenant],
+      requestBody: body('PutEventStateRequest'),
+      responses: {
+        '201': json('EventStateView', 'Defined'),
+        '200': json('EventStateView', 'Relabelled'),
+        '400': error('BadRequest'),
+        ...denied,
+        '409': error('Conflict'),
+      },
+    }),
+    delete: op('events', 'dba, admin', {
+      operationId: 'deleteEventState',
+      summary: 'Remove a state of the tenant (409 EVENT_STATE_IN_USE while a rule matches it)',
+      parameters: [param('state', EventName), tenant],
+      responses: { '204': { description: 'Removed' }, ...denied, '404': error('NotFound'), '409': error('Conflict') },
+    }),
+  },
+  '/v1/users/{id}/notices': {
+    get: op('users', 'dba, admin', {
+      operationId: 'getUserNotices',
+      summary: "A user's notice settings as they apply: every event, on every channel, and why a channel is off",
+      parameters: [param('id', UserIdParam), tenant],
+      responses: { '200': json('EffectiveNotices', 'The settings'), ...denied, '404': error('NotFound') },
+    }),
+    put: op('users', 'dba, admin', {
+      operationId: 'putUserNotices',
+      summary: "Replace a user's notice settings (an event off, or a channel off for one event)",
+      parameters: [param('id', UserIdParam), tenant],
+      requestBody: body('PutNoticesRequest'),
+      responses: {
+        '200': json('EffectiveNotices', 'The settings now'),
+        '400': error('BadRequest'),
+        ...denied,
+        '404': error('NotFound'),
+      },
+    }),
+  },
+  '/v1/me/notices': {
+    get: op('users', 'approver, dba, admin', {
+      operationId: 'getMyNotices',
+      summary: "The token's user's own notice settings, as they apply",
+      parameters: [tenant],
+      responses: { '200': json('EffectiveNotices', 'The settings'), ...denied, '404': error('NotFound') },
+    }),
+    put: op('users', 'approver, dba, admin', {
+      operationId: 'putMyNotices',
+      summary: "Replace the token's user's own notice settings",
+      parameters: [tenant],
+      requestBody: body('PutNoticesRequest'),
+      responses: {
+        '200': json('EffectiveNotices', 'The settings now'),
+        '400': error('BadRequest'),
+        ...denied,
+        '404': error('NotFound'),
+      },
+    }),
+  },
+};
+
+export const eventSchemas: Record<string, SchemaObject> = {
+  TicketEventRequest: jsonSchema(TicketEventRequest, 'input'),
+  NoticeView: jsonSchema(NoticeView, 'output'),
+  EventList: jsonSchema(EventList, 'output'),
+  EventStateList: jsonSchema(EventStateList, 'output'),
+  EventStateView: jsonSchema(EventStateView, 'output'),
+  PutEventStateRequest: jsonSchema(PutEventStateRequest, 'input'),
+  EffectiveNotices: jsonSchema(EffectiveNotices, 'output'),
+  PutNoticesRequest: jsonSchema(PutNoticesRequest, 'input'),
+};
