@@ -131,6 +131,29 @@ describe('sandbox inbox page in Chromium: demo tickets decided from a card, ever
     assert.equal(state.body.outcome?.by?.userId, 'bob');
   });
 
+  test('alice hears the outcome in her chats, and "Ticket executed" tells her and the approver who decided', async () => {
+    assert.ok(ticketId, 'the demo ticket approved above');
+    await screenshotOnFailure(page, 'inbox-failure.png', async () => {
+      await viewAs(page, 'alice');
+      // The requester has no approval card, only notices: the outcome on every platform, no button to press.
+      await allShow(page, ticketId, /Approved by Bob Li/);
+      await page.getByRole('button', { name: 'Ticket executed' }).click();
+      await page.locator('#status [data-event-id]').waitFor();
+      await allShow(page, ticketId, /Executed/);
+      await allShow(page, ticketId, /12,000 rows exported/);
+      await page.screenshot({ path: artifactPath('inbox-alice-notices.png') });
+      await viewAs(page, 'bob');
+      await allShow(page, ticketId, /Executed/);
+      await viewAs(page, 'carol'); // where the next test decides from
+    });
+    const notice = await eventually(
+      () => stack.call<{ status: string }>('GET', `/v1/events/${ticketId}-executed`),
+      (res) => res.body.status === 'delivered',
+      UI_TIMEOUT_MS,
+    );
+    assert.equal(notice.status, 200);
+  });
+
   test('Reject on carol\'s DingTalk card: "Rejected by …" on her and bob\'s cards, `rejected` in the API', async () => {
     await screenshotOnFailure(page, 'inbox-failure.png', async () => {
       const second = await newDemoTicket(page, ticketId);

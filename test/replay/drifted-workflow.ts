@@ -1,11 +1,17 @@
 /**
- * A deliberately incompatible `ticketApproval` for the negative replay check: the same workflow, preceded by a
- * timer that the recorded histories do not have. Replaying them with it must fail.
+ * Deliberately incompatible workflows for the negative replay check: the same `ticketApproval` and `ticketNotice`,
+ * each preceded by a timer that the recorded histories do not have. Replaying them with these must fail.
  */
 import { sleep } from '@temporalio/workflow';
-import { ticketApproval as current } from '../../src/workflows/ticket-approval.js';
+import { ticketApproval as currentApproval } from '../../src/workflows/ticket-approval.js';
+import { ticketNotice as currentNotice } from '../../src/workflows/ticket-notice.js';
 
-export async function ticketApproval(...args: Parameters<typeof current>): ReturnType<typeof current> {
+export async function ticketApproval(...args: Parameters<typeof currentApproval>): ReturnType<typeof currentApproval> {
   await sleep('1 second');
-  return current(...args);
+  return currentApproval(...args);
+}
+
+export async function ticketNotice(...args: Parameters<typeof currentNotice>): ReturnType<typeof currentNotice> {
+  await sleep('1 second');
+  return currentNotice(...args);
 }

@@ -20,6 +20,9 @@ import type { DecisionRequest } from '../../src/domain/approval.js';
 import { cardAnswered, decide, decisionSignal, state as stateQuery } from '../../src/workflows/definitions.js';
 import type { CardAnswered } from '../../src/workflows/definitions.js';
 import type { ticketApproval } from '../../src/workflows/ticket-approval.js';
+import type { LoadedPolicy } from '../../src/activities/contract.js';
+import { noticeWorkflowId } from '../../src/domain/events.js';
+import type { NoticeSpec, NoticeState } from '../../src/domain/notice-state.js';
 import { startDevServer } from '../support/environments.js';
 import { channelStubs, createTestInput, orchestrationStubs, workflowsPath } from '../support/workflow-harness.js';
 
@@ -30,8 +33,18 @@ const TASK_QUEUE = 'approvals-replay-recording';
 
 type Handle = WorkflowHandle<typeof ticketApproval>;
 
-/** Each scenario starts one approval and drives it to its end; the recorder saves its history as <name>.json. */
-const scenarios: Record<string, { input: ReturnType<typeof createTestInput>; drive: (h: Handle) => Promise<void> }> = {
+/**
+ * Each scenario starts one approval and drives it to its end; the recorder saves its history as <name>.json, and the
+ * history of each notice it raised that `children` names as <file>.json (event id → file name).
+ */
+const scenarios: Record<
+  string,
+  {
+    input: ReturnType<typeof createTestInput>;
+    drive: (h: Handle) => Promise<void>;
+    children?: Record<string, string>;
+  }
+> = {
   // Reminders, an escalation, the final deadline, card updates and the ticket-system callback.
   'escalation-reminders-expired': {
     input: createTestInput(
@@ -125,6 +138,41 @@ const scenarios: Record<string, { input: ReturnType<typeof createTestInput>; dri
   },
 };
 
+// Notices of the approval's transitions (pinned with its policy): `requested` for an additional user, `approved` for
+// the requester and who decided, on every channel (one-to-one and a DingTalk batch).
+scenarios['notice-events-approved'] = {
+  input: createTestInput(
+    {
+      levels: [{ approvers: ['alice', 'bob'], roles: [], channels: [], afterMs: 0 }],
+      deadlineMs: 3_600_000,
+      notices: {
+        pending_approval: noticeSpec({ users: ['dave', 'bob'], relative: [] }),
+        approved: noticeSpec({ users: ['dave'], relative: ['requester', 'approvers'], deliverTo: 'every-channel' }),
+      },
+    } as Partial<LoadedPolicy>,
+    { ticketId: 'REPLAY-5' },
+  ),
+  drive: async (h) => {
+    await waitForCards(h, 3);
+    await h.executeUpdate(decide, { args: [{ eventId: 'e1', userId: 'bob', decision: 'approve', via: 'feishu' }] });
+  },
+  children: { 'approval:REPLAY-5:approved': 'notice-approved-every-channel' },
+};
+
+function noticeSpec(overrides: Partial<NoticeSpec>): NoticeSpec {
+  return {
+    ruleVersion: 'replay@v1',
+    roles: [],
+    users: [],
+    relative: [],
+    channels: [],
+    deliverTo: 'one-channel',
+    groupChats: [],
+    respectUserSettings: true,
+    ...overrides,
+  };
+}
+
 async function waitForCards(h: Handle, count = 1): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const s = await h.query(stateQuery);
@@ -149,7 +197,7 @@ async function record(env: TestWorkflowEnvironment): Promise<void> {
   ]);
   const running = workers.map((w) => w.run());
   try {
-    for (const [name, { input, drive }] of Object.entries(scenarios)) {
+    for (const [name, { input, drive, children = {} }] of Object.entries(scenarios)) {
       if (only.length > 0 && !only.includes(name)) continue;
       const handle = await env.client.workflow.start<typeof ticketApproval>('ticketApproval', {
         workflowId: approvalWorkflowId(input.tenant, input.ticketId),
@@ -167,6 +215,14 @@ async function record(env: TestWorkflowEnvironment): Promise<void> {
       const history = await handle.fetchHistory();
       await writeFile(new URL(`${name}.json`, OUT), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 2)}\n`);
       console.log(`${name}: ${result.status}, ${history.events?.length ?? 0} events`);
+      for (const [eventId, file] of Object.entries(children)) {
+        const child = env.client.workflow.getHandle(noticeWorkflowId(input.tenant, eventId));
+        const notice = (await child.result()) as NoticeState;
+        const childHistory = await child.fetchHistory();
+        const json = `${JSON.stringify(JSON.parse(historyToJSON(childHistory)), null, 2)}\n`;
+        await writeFile(new URL(`${file}.json`, OUT), json);
+        console.log(`${file}: ${notice.status}, ${childHistory.events?.length ?? 0} events`);
+      }
     }
   } finally {
     for (const w of workers) w.shutdown();

@@ -12,8 +12,12 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type {
   ChannelActivities,
+  NoticeChannelActivities,
+  NoticeOrchestrationActivities,
   NotifyTicketSystemInput,
   OrchestrationActivities,
+  SendNoticeBatchInput,
+  SendNoticeInput,
   RemindInput,
   SendCardInput,
   SendSharedCardInput,
@@ -23,6 +27,8 @@ import type { TicketApprovalInput } from '../../src/domain/approval.js';
 import { approvalWorkflowId } from '../../src/domain/approval.js';
 import type { ChannelErrorCode, ChannelKind } from '../../src/domain/channel.js';
 import { CHANNEL_KINDS, channelTaskQueue, NON_RETRYABLE_CHANNEL_ERRORS } from '../../src/domain/channel.js';
+import { noticeWorkflowId } from '../../src/domain/events.js';
+import type { NoticeInput, NoticeState } from '../../src/domain/notice-state.js';
 import type { ApprovalPolicy } from '../../src/domain/policy.js';
 import {
   ApprovalStatusKey,
@@ -75,6 +81,8 @@ export interface Calls {
   updated: UpdateCardInput[];
   reminded: RemindInput[];
   notified: NotifyTicketSystemInput[];
+  /** Notices told, one entry per person × channel (batches and group messages split per person / chat). */
+  told: { userId: string; kind: ChannelKind; idempotencyKey: string }[];
   attempts: Map<string, number>;
 }
 
@@ -101,7 +109,7 @@ const scenarios = new Map<string, Scenario>();
 function callsOf(workflowId: string): Calls {
   let c = calls.get(workflowId);
   if (!c) {
-    c = { sent: [], sharedSent: [], updated: [], reminded: [], notified: [], attempts: new Map() };
+    c = { sent: [], sharedSent: [], updated: [], reminded: [], notified: [], told: [], attempts: new Map() };
     calls.set(workflowId, c);
   }
   return c;
@@ -120,8 +128,51 @@ function channelFailure(code: ChannelErrorCode): ApplicationFailure {
   });
 }
 
+/** Whether a send to this user on this kind fails, per the directory (`failTimes` limits how often). */
+function sendFails(key: string, userId: string, kind: ChannelKind): ChannelErrorCode | undefined {
+  const { calls: c, scenario } = current();
+  const channel = scenario.directory[userId]?.channels.find((ch) => ch.kind === kind);
+  const attempt = (c.attempts.get(key) ?? 0) + 1;
+  c.attempts.set(key, attempt);
+  return channel?.fail && attempt <= (channel.failTimes ?? Infinity) ? channel.fail : undefined;
+}
+
+/** Notices: one person at a time, or a batch (DingTalk) whose failing people are reported, never thrown. */
+const noticeStubs: NoticeChannelActivities = {
+  sendNotice(input: SendNoticeInput) {
+    const fail = sendFails(input.idempotencyKey, input.recipient.userId, input.kind);
+    if (fail) return Promise.reject(channelFailure(fail));
+    current().calls.told.push({
+      userId: input.recipient.userId,
+      kind: input.kind,
+      idempotencyKey: input.idempotencyKey,
+    });
+    return Promise.resolve({ ref: `notice-${input.idempotencyKey}` });
+  },
+  sendNoticeBatch(input: SendNoticeBatchInput) {
+    const results = input.recipients.map((r) => {
+      const fail = sendFails(`${input.idempotencyKey}|${r.userId}`, r.userId, input.kind);
+      if (!fail)
+        current().calls.told.push({ userId: r.userId, kind: input.kind, idempotencyKey: input.idempotencyKey });
+      return fail
+        ? { platformUserId: r.platformUserId, delivered: false, error: { code: fail, message: `stub ${fail}` } }
+        : { platformUserId: r.platformUserId, delivered: true };
+    });
+    return Promise.resolve({ ref: `notice-${input.idempotencyKey}`, results });
+  },
+  sendGroupNotice(input) {
+    current().calls.told.push({
+      userId: `chat:${input.chatId}`,
+      kind: input.kind,
+      idempotencyKey: input.idempotencyKey,
+    });
+    return Promise.resolve({ ref: `group-${input.idempotencyKey}` });
+  },
+};
+
 /** Channel stubs: a send fails as the directory says (`failTimes` limits how often), else returns a card ref. */
-export const channelStubs: ChannelActivities = {
+export const channelStubs: ChannelActivities & NoticeChannelActivities = {
+  ...noticeStubs,
   sendCard(input) {
     const { calls: c, scenario } = current();
     const channel = scenario.directory[input.recipient.userId]?.channels.find((ch) => ch.kind === input.kind);
@@ -158,7 +209,27 @@ export const channelStubs: ChannelActivities = {
 };
 
 /** Orchestration stubs. resolveRecipients deliberately does NOT drop the requester: the workflow must. */
-export const orchestrationStubs: OrchestrationActivities = {
+export const orchestrationStubs: OrchestrationActivities & NoticeOrchestrationActivities = {
+  /** The rule's users, the requester and the approvers, on their directory channels (in directory order). */
+  planNotice({ spec, requesterId, approverIds, event }) {
+    const { scenario } = current();
+    const ids = new Set(spec.users);
+    if (spec.relative.includes('requester')) ids.add(requesterId);
+    if (spec.relative.includes('approvers')) for (const id of approverIds ?? []) ids.add(id);
+    if (event === 'pending_approval') for (const id of approverIds ?? []) ids.delete(id);
+    const known = [...ids].filter((id) => scenario.directory[id]);
+    return Promise.resolve({
+      recipients: known.map((userId) => ({
+        userId,
+        name: scenario.directory[userId]?.name ?? userId,
+        channels: (scenario.directory[userId]?.channels ?? [])
+          .filter((c) => spec.channels.length === 0 || spec.channels.includes(c.kind))
+          .map(({ kind, platformUserId }) => ({ kind, platformUserId })),
+      })),
+      optedOut: [],
+      unreachable: [...ids].filter((id) => !scenario.directory[id]).map((userId) => ({ userId, reason: 'unknown' })),
+    });
+  },
   loadPolicy({ override }) {
     if (!override) return Promise.reject(ApplicationFailure.nonRetryable('no policy in test', 'NO_POLICY'));
     return Promise.resolve(override);
@@ -313,3 +384,36 @@ export async function withApproval<T>(
 /** Every card has been sent or has failed (no delivery in flight). */
 export const cardsSettled = (s: ApprovalState): boolean =>
   s.deliveries.length > 0 && s.deliveries.every((d) => d.status !== 'pending');
+
+/** What the stub activities saw for the notice run `workflowId` (e.g. a child notice of an approval). */
+export function callsFor(workflowId: string): Calls {
+  return callsOf(workflowId);
+}
+
+/**
+ * Runs one `ticketNotice` on a fresh task queue with its own worker (the stub activities), waits for its result and
+ * answers it with what the stubs saw.
+ */
+export async function runNotice(
+  h: Harness,
+  input: NoticeInput,
+  scenario: Scenario = { directory: DIRECTORY },
+): Promise<{ state: NoticeState; calls: Calls }> {
+  const taskQueue = `notices-test-${++counter}`;
+  const workflowId = noticeWorkflowId(input.ticket.tenant, input.eventId);
+  scenarios.set(workflowId, scenario);
+  const worker = await Worker.create({
+    connection: h.env.nativeConnection,
+    taskQueue,
+    workflowBundle: h.bundle,
+    activities: orchestrationStubs,
+  });
+  const state = await worker.runUntil(
+    h.env.client.workflow.execute<(i: NoticeInput) => Promise<NoticeState>>('ticketNotice', {
+      workflowId,
+      taskQueue,
+      args: [input],
+    }),
+  );
+  return { state, calls: callsOf(workflowId) };
+}

@@ -1,5 +1,5 @@
 import type { NoticeCard } from '../../domain/notice-state.js';
-import { noticeHeadline, noticeLines, noticeTime, noticeTone, type NoticeTone } from '../notice-text.js';
+import { noticeHeadline, noticeLines, noticeTone, type NoticeTone } from '../notice-text.js';
 import { clip, detailsLink, line, markdownUrl, plain, type FeishuCardOptions, type Json } from './feishu.card.js';
 
 const HEADER_COLOUR = {
@@ -29,7 +29,7 @@ export function renderFeishuNotice(notice: NoticeCard, options: FeishuCardOption
     config: { summary: { content: clip(`${headline} · ${notice.title}`, 100) } },
     header: {
       title: plain(clip(headline, 120)),
-      subtitle: plain(`${notice.ticketType} · ${notice.ticketId} · ${noticeTime(notice.at)}`),
+      subtitle: plain(`${notice.ticketType} · ${notice.ticketId}`),
       template: HEADER_COLOUR[noticeTone(notice)],
     },
     body: { elements },
