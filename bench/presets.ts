@@ -2,6 +2,7 @@ import type { CallsOptions } from './scenarios/calls.js';
 import type { DecisionOptions } from './scenarios/decision.js';
 import type { FanoutOptions } from './scenarios/fanout.js';
 import type { MemoryOptions } from './scenarios/memory.js';
+import type { NoticeCallsOptions } from './scenarios/notice-calls.js';
 import type { QuotaOptions } from './scenarios/quota.js';
 import type { ThroughputOptions } from './scenarios/throughput.js';
 import type { BenchWorkerConfigInput } from './stack/worker-config.js';
@@ -13,6 +14,7 @@ export interface BenchPreset {
   throughput: ThroughputOptions;
   memory: MemoryOptions;
   calls: CallsOptions;
+  noticeCalls: NoticeCallsOptions;
 }
 
 /** The benchmark as the issue defines it (about 20-25 minutes on 2 cores). */
@@ -30,6 +32,12 @@ export const FULL: BenchPreset = {
     quietMs: 1_000,
     groupChats: true,
   },
+  noticeCalls: {
+    platforms: ['dingtalk', 'dingtalk-exclusive', 'feishu', 'lark'],
+    sizes: [1, 10, 100],
+    groupChats: true,
+    quietMs: 1_000,
+  },
 };
 
 /** Every scenario at a tiny size: proves the harness works end to end (the smoke test runs this). */
@@ -46,6 +54,12 @@ export const QUICK: BenchPreset = {
     escalationStepMs: 1_000,
     quietMs: 800,
     groupChats: true,
+  },
+  noticeCalls: {
+    platforms: ['dingtalk', 'dingtalk-exclusive', 'feishu', 'lark'],
+    sizes: [1, 3],
+    groupChats: true,
+    quietMs: 800,
   },
 };
 

@@ -25,13 +25,14 @@ import type { ScenarioResult } from './scenarios/common.js';
 import { decisionScenario } from './scenarios/decision.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { memoryScenario } from './scenarios/memory.js';
+import { noticeCallsScenario } from './scenarios/notice-calls.js';
 import { quotaScenario } from './scenarios/quota.js';
 import { throughputScenario } from './scenarios/throughput.js';
 import { BenchStack } from './stack/stack.js';
 import { BenchWorkerConfig, type BenchWorkerConfigInput } from './stack/worker-config.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S7'] as const;
+const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S7', 'S8'] as const;
 type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -60,6 +61,7 @@ const RUNNERS: Record<ScenarioId, (stack: BenchStack, p: BenchPreset) => Promise
   S4: async (stack, p) => [await throughputScenario(stack, p.throughput)],
   S5: async (stack, p) => [await memoryScenario(stack, p.memory)],
   S7: async (stack, p) => [await callsScenario(stack, p.calls)],
+  S8: async (stack, p) => [await noticeCallsScenario(stack, p.noticeCalls)],
 };
 
 export async function runBench(options: BenchOptions): Promise<BenchOutcome> {
@@ -179,7 +181,7 @@ function parseCli(): BenchOptions & { render?: string } {
   });
   const only = values.only?.split(',').map((s) => s.trim().toUpperCase().replace('S6', 'S1'));
   const bad = only?.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
-  if (bad?.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (S1-S7)`);
+  if (bad?.length) throw new Error(`unknown scenario(s): ${bad.join(', ')} (S1-S8)`);
   return {
     quick: values.quick,
     ...(only ? { only: [...new Set(only)] as ScenarioId[] } : {}),

@@ -33,7 +33,7 @@ export interface CallsOptions {
   groupChats: boolean;
 }
 
-type CallKind = 'token' | 'lookup' | 'send' | 'update' | 'other';
+export type CallKind = 'token' | 'lookup' | 'send' | 'update' | 'other';
 
 interface Config {
   platform: ChannelKind;
@@ -181,7 +181,7 @@ async function oneApproval(
  * The approvers' group chat for one approval: Feishu / Lark take any `oc_` id the bot is in (the simulator's rule);
  * a DingTalk group (openConversationId) is created with every approver as a member and the app's robot in it.
  */
-async function approversChat(stack: BenchStack, platform: ChannelKind, id: string, members: string[]) {
+export async function approversChat(stack: BenchStack, platform: ChannelKind, id: string, members: string[]) {
   const suffix = stableHash(id).slice(0, 16);
   if (platform === 'feishu' || platform === 'lark') return `oc_bench${suffix}`;
   const chat = `cidbench${suffix}==`;
@@ -200,7 +200,7 @@ async function ticketCards(stack: BenchStack, platform: ChannelKind, id: string)
 }
 
 /** Waits until the app's log has had no request for `quietMs`; returns the time of its last request. */
-async function quiet(tail: SimLogTail, platform: string, app: string, quietMs: number, timeoutMs: number) {
+export async function quiet(tail: SimLogTail, platform: string, app: string, quietMs: number, timeoutMs: number) {
   const last = () => tail.records.findLast((r) => r.platform === platform && r.appId === app)?.at ?? 0;
   await until(
     () => tail.poll().then(() => Date.now() - last()),
@@ -234,7 +234,7 @@ export function classify(r: Pick<SimRecord, 'api' | 'method' | 'path'>): CallKin
   }
 }
 
-function count(records: SimRecord[]): Pick<Counted, 'calls' | 'billed' | 'all' | 'failed'> {
+export function count(records: SimRecord[]): Pick<Counted, 'calls' | 'billed' | 'all' | 'failed'> {
   const calls: Record<CallKind, number> = { token: 0, lookup: 0, send: 0, update: 0, other: 0 };
   let billed = 0;
   for (const r of records) {
@@ -265,7 +265,7 @@ export function naiveOf(c: Config): number {
 
 const SANDBOX = sandboxChannels('http://sim.invalid', 'http://api.invalid');
 
-function appIdOf(kind: ChannelKind): string {
+export function appIdOf(kind: ChannelKind): string {
   const channel = SANDBOX.find((c) => c.kind === kind);
   const id = channel ? usageAppIdOf(kind, channel.config) : undefined;
   if (!id) throw new Error(`no sandbox app for ${kind}`);

@@ -41,7 +41,7 @@ describe('benchmark harness (quick sizes)', () => {
   it('runs every scenario and writes the report with its headline table', async () => {
     assert.deepEqual(
       outcome.results.map((r) => r.id),
-      ['S1', 'S6', 'S2', 'S3', 'S4', 'S5', 'S7'],
+      ['S1', 'S6', 'S2', 'S3', 'S4', 'S5', 'S7', 'S8'],
     );
     const report = await readFile(outcome.reportPath, 'utf8');
     assert.match(report, /^# Benchmarks/);
@@ -117,5 +117,27 @@ describe('benchmark harness (quick sizes)', () => {
       assert.ok(Number(row[column('lookup')]) > 0, `new people are looked up: ${row.join(' | ')}`);
     }
     assert.match(s7.notes.join('\n'), /Log records the bench missed \(should be 0\): 0\./);
+  });
+
+  it('S8: each event told everyone with at most the goal’s calls (DingTalk one call a round, a group chat one)', () => {
+    const s8 = scenario('S8');
+    const { platforms, sizes, groupChats } = QUICK.noticeCalls;
+    const modes = groupChats ? [false, true] : [false];
+    assert.equal(s8.table?.rows.length, platforms.length * sizes.length * modes.length);
+    for (const p of platforms) {
+      for (const group of modes) {
+        for (const n of sizes) {
+          const what = `${p}${group ? ' group chat' : ''}, N = ${n}`;
+          const billed = metric('S8', `${what}: counted calls per event`);
+          assert.deepEqual(billed.baseline, [n], 'naive: one message per person');
+          const [value = Number.NaN] = billed.values;
+          const expected = group || p.startsWith('dingtalk') ? 1 : n;
+          assert.equal(value, expected, `${what}: ${value} counted calls`);
+        }
+      }
+    }
+    const column = (name: string) => s8.table?.columns.indexOf(name) ?? -1;
+    for (const row of s8.table?.rows ?? []) assert.equal(row[column('not reached')], 0, `told: ${row.join(' | ')}`);
+    assert.match(s8.notes.join('\n'), /Log records the bench missed \(should be 0\): 0\./);
   });
 });
