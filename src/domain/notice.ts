@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StartApprovalRequest } from './approval.js';
 import { ChannelKind } from './channel.js';
 import { EVENT_NAME_PATTERN, RELATIVE_RECIPIENTS } from './events.js';
+import { GroupChat } from './policy.js';
 
 export * from './events.js';
 
@@ -67,3 +68,19 @@ export const CustomEventState = z.object({
   description: z.string().max(500).optional(),
 });
 export type CustomEventState = z.infer<typeof CustomEventState>;
+
+/**
+ * Who a notice tells, and how, written directly (the client helpers' `notify`, without stored rules): the shape a rule
+ * becomes (NoticeSpec).
+ */
+export const TellSpec = z.object({
+  roles: z.array(z.string().min(1).max(64)).max(20).default([]),
+  users: z.array(z.string().min(1).max(128)).max(500).default([]),
+  relative: z.array(RelativeRecipient).max(2).default([]),
+  channels: z.array(ChannelKind).max(4).default([]),
+  deliverTo: z.enum(['one-channel', 'every-channel']).default('one-channel'),
+  groupChats: z.array(GroupChat).max(4).default([]),
+  respectUserSettings: z.boolean().default(true),
+  ruleVersion: z.string().max(64).optional(),
+});
+export type TellSpecInput = z.input<typeof TellSpec>;

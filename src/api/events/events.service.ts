@@ -1,27 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   WorkflowExecutionAlreadyStartedError,
-  WorkflowIdConflictPolicy,
-  WorkflowIdReusePolicy,
   WorkflowNotFoundError,
   type Client,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
+import { eventFingerprint, noticeStartOptions, type TicketNoticeWorkflow } from '../../client/notice-start-options.js';
 import { STORE } from '../../db/database.module.js';
 import type { Store } from '../../db/store.js';
-import { APPROVALS_TASK_QUEUE } from '../../domain/channel.js';
 import { noticeWorkflowId } from '../../domain/events.js';
-import { stableHash } from '../../domain/ids.js';
 import type { TicketEventRequest } from '../../domain/notice.js';
 import type { NoticeInput, NoticeState } from '../../domain/notice-state.js';
 import { ruleToNoticeSpec, ruleVersionTag } from '../../domain/rule.js';
-import {
-  NoticeEventKey,
-  NoticeStatusKey,
-  RequesterKey,
-  TicketIdKey,
-  TicketTypeKey,
-} from '../../domain/search-attributes.js';
+import { NoticeEventKey, NoticeStatusKey } from '../../domain/search-attributes.js';
 import { noticeState, TICKET_NOTICE_WORKFLOW } from '../../workflows/notice-definitions.js';
 import { ApiError } from '../common/api-error.js';
 import { API_CONFIG, type ApiConfig } from '../common/api-config.js';
@@ -30,9 +21,9 @@ import { isTemporalUnavailable } from '../common/temporal-errors.js';
 import { TEMPORAL_CLIENT } from '../common/temporal.module.js';
 import { EventCatalogue } from './event-catalogue.js';
 import type { EventList, NoticeView } from './events.schemas.js';
-import { noticeSummary, viewOfStart } from './notice-views.js';
+import { viewOfStart } from './notice-views.js';
 
-type NoticeWorkflow = (input: NoticeInput) => Promise<NoticeState>;
+type NoticeWorkflow = TicketNoticeWorkflow;
 const OPEN = new Set(['RUNNING', 'PAUSED']);
 
 /**
@@ -52,27 +43,11 @@ export class EventsService {
   async report(body: TicketEventRequest): Promise<HttpResult<NoticeView>> {
     const state = await this.catalogue.reportable(body.tenant, body.state);
     const workflowId = noticeWorkflowId(body.tenant, body.eventId);
-    const fingerprint = stableHash(JSON.stringify(body));
+    const fingerprint = eventFingerprint(body);
     const input = await this.noticeInput(body, state.source === 'tenant' ? state.label : undefined);
     try {
       const handle = await this.rpc(() =>
-        this.client.workflow.start<NoticeWorkflow>(TICKET_NOTICE_WORKFLOW, {
-          workflowId,
-          taskQueue: APPROVALS_TASK_QUEUE,
-          args: [input],
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          // The event id is the idempotency key for as long as the namespace keeps the run.
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          memo: { fingerprint },
-          typedSearchAttributes: [
-            { key: TicketIdKey, value: body.ticketId },
-            { key: TicketTypeKey, value: body.ticketType },
-            { key: RequesterKey, value: body.requester.userId },
-            { key: NoticeEventKey, value: body.state },
-            { key: NoticeStatusKey, value: 'delivering' },
-          ],
-          staticSummary: noticeSummary(input),
-        }),
+        this.client.workflow.start(TICKET_NOTICE_WORKFLOW, noticeStartOptions(input, fingerprint)),
       );
       return { status: 201, body: viewOfStart(input, workflowId, handle.firstExecutionRunId, this.links(workflowId)) };
     } catch (err) {

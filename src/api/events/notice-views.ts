@@ -3,13 +3,6 @@ import type { NoticeInput } from '../../domain/notice-state.js';
 import { noPlatformCalls } from '../../domain/platform-calls.js';
 import type { NoticeView } from './events.schemas.js';
 
-/** The Temporal UI's one line for a notice run, e.g. "Executed · Export orders #T-1 (notice-executed@v1)". */
-export function noticeSummary(input: NoticeInput): string {
-  const rule = input.spec?.ruleVersion ?? 'no rule';
-  const line = `${eventLabel(input.event, input.label)} · ${input.ticket.title} #${input.ticket.ticketId} (${rule})`;
-  return line.replace(/\s+/g, ' ').slice(0, 200);
-}
-
 /** What the API answers the moment the run starts: the event, its rule, and nobody told yet (or why nobody is). */
 export function viewOfStart(
   input: NoticeInput,
