@@ -51,6 +51,7 @@ export type {
   CardRecipient,
   ChannelProvider,
   ChannelProviderRegistry,
+  NoticeRequest,
   ReminderRequest,
   SendCardRequest,
   UpdateCardRequest,
@@ -71,6 +72,7 @@ export {
   approvalWorkflowIdOf,
   createApprovalsClient,
   DecisionRejectedError,
+  EventIdConflictError,
   WithdrawRequest,
   type ApprovalRef,
   type ApprovalsClient,
@@ -79,6 +81,12 @@ export {
   type StartedApproval,
 } from './client/approvals-client.js';
 export { startOptions, TICKET_APPROVAL_WORKFLOW, type TicketApprovalWorkflow } from './client/start-options.js';
+export {
+  noticeStartOptions,
+  TICKET_NOTICE_WORKFLOW,
+  type TicketNoticeWorkflow,
+} from './client/notice-start-options.js';
+export { noticeState as noticeStateQuery } from './workflows/notice-definitions.js';
 export {
   decide as decideUpdate,
   decisionSignal,
@@ -109,9 +117,37 @@ export {
 } from './domain/channel.js';
 export { ApprovalLevel, ApprovalMode, ApprovalPolicy, type ApprovalPolicyInput, GroupChat } from './domain/policy.js';
 export {
+  APPROVAL_EVENTS,
+  approvalEventId,
+  EventName,
+  NoticeSetting,
+  NoticeSettings,
+  noticeWorkflowId,
+  RELATIVE_RECIPIENTS,
+  TellSpec,
+  TICKET_STATES,
+  TicketEventRequest,
+  type ApprovalEvent,
+  type RelativeRecipient,
+  type TellSpecInput,
+  type TicketEventRequestInput,
+  type TicketState,
+} from './domain/notice.js';
+export type {
+  ApprovalNotices,
+  NoticeCard,
+  NoticeDelivery,
+  NoticeInput,
+  NoticeSpec,
+  NoticeState,
+  NoticeStatus,
+} from './domain/notice-state.js';
+export {
   ApprovalStatusKey,
   EscalationLevelKey,
   PendingApproversKey,
+  NoticeEventKey,
+  NoticeStatusKey,
   RequesterKey,
   SEARCH_ATTRIBUTE_KEYS,
   TicketIdKey,

@@ -9,8 +9,14 @@ import { z } from 'zod';
 import { approvalWorkflowId, DecisionRequest, StartApprovalRequest, WithdrawBody } from '../domain/approval.js';
 import type { StartApprovalRequestInput } from '../domain/approval.js';
 import { APPROVALS_TASK_QUEUE } from '../domain/channel.js';
+import { noticeWorkflowId } from '../domain/events.js';
+import { TellSpec, TicketEventRequest, type TellSpecInput, type TicketEventRequestInput } from '../domain/notice.js';
+import type { NoticeInput, NoticeState } from '../domain/notice-state.js';
 import type { ApprovalResult, ApprovalState, DecideResult } from '../domain/state.js';
 import { decide, state, withdraw } from '../workflows/definitions.js';
+import { noticeState } from '../workflows/notice-definitions.js';
+import { eventFingerprint, noticeStartOptions, TICKET_NOTICE_WORKFLOW } from './notice-start-options.js';
+import type { TicketNoticeWorkflow } from './notice-start-options.js';
 import { startOptions, TICKET_APPROVAL_WORKFLOW } from './start-options.js';
 import type { TicketApprovalWorkflow } from './start-options.js';
 
@@ -58,6 +64,20 @@ export interface ApprovalsClient {
   result(ref: ApprovalRef): Promise<ApprovalResult>;
   /** The run's typed handle, for anything else (describe, cancel, history). */
   handle(ref: ApprovalRef): WorkflowHandle<TicketApprovalWorkflow>;
+  /**
+   * Tell people about something that happened to a ticket (`executed`, `execution_failed`, …): one `ticketNotice` run
+   * telling whoever `tell` names (the service matches stored rules instead; this is for workers without them).
+   * Idempotent on (tenant, event id): the same event again returns its run with `created: false`; another event under
+   * a used id throws {@link EventIdConflictError}.
+   */
+  notify(event: TicketEventRequestInput, tell: TellSpecInput): Promise<StartedApproval>;
+  /** How an event's notice went: who it was for and every delivery (waits for a worker while it runs). */
+  notice(event: { tenant?: string; eventId: string }): Promise<NoticeState>;
+}
+
+/** An event id was reported before with other content: each event needs an id of its own. */
+export class EventIdConflictError extends Error {
+  override readonly name = 'EventIdConflictError';
 }
 
 /** The workflow refused a decision (not an approver, the requester, a second vote...). */
@@ -127,6 +147,49 @@ export function createApprovalsClient(client: Client, options: ApprovalsClientOp
     async result(ref) {
       return await handle(ref).result();
     },
+    async notify(input, tell) {
+      const event = TicketEventRequest.parse(input);
+      const fingerprint = eventFingerprint({ event, tell });
+      const start = noticeStartOptions(noticeOf(event, TellSpec.parse(tell)), fingerprint, taskQueue);
+      const { workflowId } = start;
+      try {
+        const started = await client.workflow.start(TICKET_NOTICE_WORKFLOW, start);
+        return { workflowId, runId: started.firstExecutionRunId, created: true };
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      const existing = await client.workflow.getHandle(workflowId).describe();
+      if (existing.memo?.fingerprint !== fingerprint) {
+        throw new EventIdConflictError(`event id ${event.eventId} was already used for another event`);
+      }
+      return { workflowId, runId: existing.runId, created: false };
+    },
+    async notice({ tenant = 'default', eventId }) {
+      const run = client.workflow.getHandle<TicketNoticeWorkflow>(noticeWorkflowId(tenant, eventId));
+      const { status } = await run.describe();
+      return status.name === 'COMPLETED' ? await run.result() : await run.query(noticeState);
+    },
+  };
+}
+
+/** A reported event as its notice's input, telling whoever `tell` names. */
+function noticeOf(event: TicketEventRequest, tell: TellSpec): NoticeInput {
+  return {
+    eventId: event.eventId,
+    event: event.state,
+    source: 'ticket-system',
+    ticket: {
+      tenant: event.tenant,
+      ticketId: event.ticketId,
+      ticketType: event.ticketType,
+      title: event.title,
+      requester: event.requester,
+      fields: event.fields,
+      ...(event.detailsUrl !== undefined && { detailsUrl: event.detailsUrl }),
+    },
+    occurredAt: event.occurredAt ?? new Date().toISOString(),
+    ...(event.note !== undefined && { note: event.note }),
+    spec: tell,
   };
 }
 

@@ -23,7 +23,10 @@ import type { ChannelRepository } from './channels.repo.js';
 import type { RuleRepository } from './rules.repo.js';
 import { contactKey, type PlatformIdRepository, type UserRepository } from './users.repo.js';
 
-/** Policies from stored rules: the current version of the matching rule, tagged so the approval pins it. */
+/**
+ * Policies from stored rules: the current version of the matching rule, tagged so the approval pins it, and the
+ * notices of the approval's own transitions (one query for all seven).
+ */
 export function dbPolicySource(rules: RuleRepository): PolicySource {
   return {
     async forTicketType(tenant: string, ticketType: string): Promise<ApprovalPolicy | undefined> {

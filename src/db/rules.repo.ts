@@ -125,7 +125,10 @@ export class RuleRepository {
     return matched ?? { reason: `no rule for ${ticketType} × ${event} (nor a * rule) in tenant ${tenant}` };
   }
 
-  /** forTicket for several events of one ticket type in one query: event → its rule, or why it has none. */
+  /**
+   * forTicket for several events of one ticket type in one query (an approval pins the notices of all seven of its
+   * transitions when it starts): event → its rule at its current version, or why it has none.
+   */
   async matchMany(
     tenant: string,
     ticketType: string,
@@ -135,24 +138,41 @@ export class RuleRepository {
     if (events.length === 0) return found;
     const rows = await this.db
       .selectFrom('rules')
-      .selectAll()
-      .where('tenant', '=', tenant)
-      .where('event', 'in', [...events])
-      .where('deleted_at', 'is', null)
-      .where('ticket_type', 'in', [ticketType, '*'])
+      .innerJoin('rule_versions', (j) =>
+        j.onRef('rule_versions.rule_id', '=', 'rules.id').onRef('rule_versions.version', '=', 'rules.current_version'),
+      )
+      .select([
+        'rules.id',
+        'rules.event',
+        'rules.ticket_type',
+        'rules.enabled',
+        'rules.current_version',
+        'rules.created_at',
+        'rule_versions.body',
+        'rule_versions.created_at as version_at',
+      ])
+      .where('rules.tenant', '=', tenant)
+      .where('rules.event', 'in', [...events])
+      .where('rules.deleted_at', 'is', null)
+      .where('rules.ticket_type', 'in', [ticketType, '*'])
       .execute();
     for (const event of events) {
       const own = rows.find((r) => r.event === event && r.ticket_type === ticketType);
-      const fallback = rows.find((r) => r.event === event && r.ticket_type === '*');
-      const row = own ?? fallback;
+      const row = own ?? rows.find((r) => r.event === event && r.ticket_type === '*');
       if (!row) continue;
       if (!row.enabled) {
         const which = row === own ? `${ticketType} × ${event}` : `* × ${event}`;
         found.set(event, { reason: `the rule for ${which} in tenant ${tenant} (${row.id}) is disabled` });
         continue;
       }
-      const rule = await this.versionOf(row, row.current_version);
-      found.set(event, rule ? { rule } : { reason: `the rule ${row.id} has no version ${row.current_version}` });
+      const rule: RuleRecord = {
+        id: row.id,
+        version: row.current_version,
+        rule: RuleSpec.parse(row.body),
+        createdAt: new Date(row.created_at),
+        updatedAt: new Date(row.version_at),
+      };
+      found.set(event, { rule });
     }
     return found;
   }

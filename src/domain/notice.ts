@@ -83,4 +83,5 @@ export const TellSpec = z.object({
   respectUserSettings: z.boolean().default(true),
   ruleVersion: z.string().max(64).optional(),
 });
+export type TellSpec = z.infer<typeof TellSpec>;
 export type TellSpecInput = z.input<typeof TellSpec>;

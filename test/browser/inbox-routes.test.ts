@@ -115,8 +115,33 @@ describe('simulator: inbox page routes', () => {
       assert.match(body.ticketId, /^demo-\d{4}-\d{6}-[0-9a-f]{4}$/);
       assert.equal(body.ticketType, 'ticket.data_export');
       assert.deepEqual(body.requester, { userId: 'alice', name: 'Alice Chen' });
+
+      // "Ticket executed": the last demo ticket's event, as its ticket system reports it.
+      const bad = await fetch(`${sim.url}/_sim/demo/event`, { method: 'POST', body: '{"state":"exploded"}' });
+      assert.equal(bad.status, 400);
+      const reported = await fetch(`${sim.url}/_sim/demo/event`, { method: 'POST', body: '{"state":"executed"}' });
+      assert.equal(reported.status, 201);
+      const event = JSON.parse(seen[1]?.body ?? '{}') as Record<string, unknown>;
+      assert.equal(seen[1]?.url, '/v1/events');
+      assert.equal(seen[1]?.headers?.authorization, 'Bearer tkn-ticket-system');
+      assert.equal(event.ticketId, body.ticketId);
+      assert.equal(event.eventId, `${body.ticketId}-executed`);
+      assert.equal(event.state, 'executed');
+      assert.match(String(event.note), /rows exported/);
     } finally {
       api.close();
+    }
+  });
+
+  test('POST /_sim/demo/event before any demo ticket is a 409 that says what to press', async () => {
+    const fresh = await startTestSimulator();
+    try {
+      await fresh.control.call('PUT', '/demo', { apiUrl: 'http://127.0.0.1:9', token: 't' });
+      const res = await fetch(`${fresh.url}/_sim/demo/event`, { method: 'POST' });
+      assert.equal(res.status, 409);
+      assert.match(await res.text(), /New demo ticket/);
+    } finally {
+      await fresh.close();
     }
   });
 });

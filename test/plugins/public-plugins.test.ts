@@ -17,6 +17,7 @@ import {
   createWorkers,
   DecisionRejectedError,
   DecisionRejection,
+  EventIdConflictError,
   dingtalkExclusivePlugin,
   feishuPlugin,
   inMemoryUserDirectory,
@@ -202,6 +203,42 @@ describe('the public plugins and client helpers on a real dev server', () => {
       await running;
     }
   });
+
+  test('notify: whoever `tell` names hears of the event once; the same event again is its run, another is refused', async () => {
+    const workers = await createWorkers({ connection: temporal.nativeConnection, plugins });
+    const running = runWorkers(workers);
+    const event = {
+      eventId: 'plg-executed-1',
+      ticketId: 'PLG-3',
+      ticketType: 'ticket.data_export',
+      state: 'executed',
+      title: 'Export orders (PLG-3)',
+      requester: { userId: 'alice', name: 'Alice Chen' },
+      note: '12,000 rows',
+    };
+    const tell = { relative: ['requester' as const], users: ['bob'] };
+    try {
+      const started = await approvals.notify(event, tell);
+      assert.deepEqual(started.workflowId, 'notice:default:plg-executed-1');
+      const done = await until(
+        () => approvals.notice({ eventId: 'plg-executed-1' }),
+        (n) => n.status !== 'delivering',
+      );
+      assert.equal(done.status, 'delivered');
+      assert.deepEqual(done.recipients.map((r) => r.userId).sort(), ['alice', 'bob']);
+      for (const user of ['alice', 'bob']) {
+        const notices = (await cards(user, 'PLG-3')).filter((m) =>
+          JSON.stringify(m.content).includes('Note: 12,000 rows'),
+        );
+        assert.equal(notices.length, 1, `${user} was told once`);
+      }
+      assert.deepEqual(await approvals.notify(event, tell), { ...started, created: false });
+      await assert.rejects(approvals.notify({ ...event, note: 'something else' }, tell), EventIdConflictError);
+    } finally {
+      for (const w of workers) w.shutdown();
+      await running;
+    }
+  });
 });
 
 describe('plugin factories and client helpers without a server', () => {
@@ -236,6 +273,7 @@ describe('plugin factories and client helpers without a server', () => {
     await assert.rejects(offline.start({ ...ticket('bad id'), title: '' }), ZodError);
     await assert.rejects(offline.decide('T-1', { eventId: '', userId: 'bob', decision: 'maybe' as never }), ZodError);
     await assert.rejects(offline.withdraw('T-1', { by: '' }), ZodError);
+    await assert.rejects(offline.notify({ eventId: 'e', state: 'Nope' } as never, {}), ZodError);
     assert.throws(() => offline.handle('not a ticket id!'), ZodError);
   });
 });
