@@ -4,13 +4,7 @@ import { APPROVALS_TASK_QUEUE } from '../domain/channel.js';
 import { eventLabel, noticeWorkflowId } from '../domain/events.js';
 import { stableHash } from '../domain/ids.js';
 import type { NoticeInput, NoticeState } from '../domain/notice-state.js';
-import {
-  NoticeEventKey,
-  NoticeStatusKey,
-  RequesterKey,
-  TicketIdKey,
-  TicketTypeKey,
-} from '../domain/search-attributes.js';
+import { noticeSearchAttributes } from '../domain/search-attributes.js';
 
 /** The workflow's signature, by type only: clients start it by name and never import workflow code. */
 export type TicketNoticeWorkflow = (input: NoticeInput) => Promise<NoticeState>;
@@ -46,13 +40,7 @@ export function noticeStartOptions(
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     memo: { fingerprint },
-    typedSearchAttributes: [
-      { key: TicketIdKey, value: ticket.ticketId },
-      { key: TicketTypeKey, value: ticket.ticketType },
-      { key: RequesterKey, value: ticket.requester.userId },
-      { key: NoticeEventKey, value: input.event },
-      { key: NoticeStatusKey, value: 'delivering' },
-    ],
+    typedSearchAttributes: noticeSearchAttributes(ticket, input.event, 'delivering'),
     staticSummary: noticeSummary(input),
   };
 }

@@ -86,28 +86,8 @@ export class RuleRepository {
   }
 
   async list(): Promise<RuleRecord[]> {
-    const rows = await this.db
-      .selectFrom('rules')
-      .innerJoin('rule_versions', (j) =>
-        j.onRef('rule_versions.rule_id', '=', 'rules.id').onRef('rule_versions.version', '=', 'rules.current_version'),
-      )
-      .select([
-        'rules.id',
-        'rules.current_version',
-        'rules.created_at',
-        'rule_versions.body',
-        'rule_versions.created_at as version_at',
-      ])
-      .where('rules.deleted_at', 'is', null)
-      .orderBy('rules.id')
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      version: r.current_version,
-      rule: RuleSpec.parse(r.body),
-      createdAt: new Date(r.created_at),
-      updatedAt: new Date(r.version_at),
-    }));
+    const rows = await this.currentVersions().where('rules.deleted_at', 'is', null).orderBy('rules.id').execute();
+    return rows.map(recordOf);
   }
 
   /**
@@ -136,21 +116,7 @@ export class RuleRepository {
   ): Promise<Map<string, { rule?: RuleRecord; reason?: string }>> {
     const found = new Map<string, { rule?: RuleRecord; reason?: string }>();
     if (events.length === 0) return found;
-    const rows = await this.db
-      .selectFrom('rules')
-      .innerJoin('rule_versions', (j) =>
-        j.onRef('rule_versions.rule_id', '=', 'rules.id').onRef('rule_versions.version', '=', 'rules.current_version'),
-      )
-      .select([
-        'rules.id',
-        'rules.event',
-        'rules.ticket_type',
-        'rules.enabled',
-        'rules.current_version',
-        'rules.created_at',
-        'rule_versions.body',
-        'rule_versions.created_at as version_at',
-      ])
+    const rows = await this.currentVersions()
       .where('rules.tenant', '=', tenant)
       .where('rules.event', 'in', [...events])
       .where('rules.deleted_at', 'is', null)
@@ -165,14 +131,7 @@ export class RuleRepository {
         found.set(event, { reason: `the rule for ${which} in tenant ${tenant} (${row.id}) is disabled` });
         continue;
       }
-      const rule: RuleRecord = {
-        id: row.id,
-        version: row.current_version,
-        rule: RuleSpec.parse(row.body),
-        createdAt: new Date(row.created_at),
-        updatedAt: new Date(row.version_at),
-      };
-      found.set(event, { rule });
+      found.set(event, { rule: recordOf(row) });
     }
     return found;
   }
@@ -188,6 +147,25 @@ export class RuleRepository {
       .orderBy('id')
       .execute();
     return rows.map((r) => r.id);
+  }
+
+  /** Every rule with its current version's body (callers add the filters). */
+  private currentVersions() {
+    return this.db
+      .selectFrom('rules')
+      .innerJoin('rule_versions', (j) =>
+        j.onRef('rule_versions.rule_id', '=', 'rules.id').onRef('rule_versions.version', '=', 'rules.current_version'),
+      )
+      .select([
+        'rules.id',
+        'rules.event',
+        'rules.ticket_type',
+        'rules.enabled',
+        'rules.current_version',
+        'rules.created_at',
+        'rule_versions.body',
+        'rule_versions.created_at as version_at',
+      ]);
   }
 
   private async lockLive(trx: Tx, id: string): Promise<RuleRow> {
@@ -223,6 +201,17 @@ export class RuleRepository {
       updatedAt: new Date(v.created_at),
     };
   }
+}
+
+/** A rule at its current version, from a row of `currentVersions()`. */
+function recordOf(row: { id: string; current_version: number; body: unknown; created_at: Date; version_at: Date }) {
+  return {
+    id: row.id,
+    version: row.current_version,
+    rule: RuleSpec.parse(row.body),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.version_at),
+  } satisfies RuleRecord;
 }
 
 function matchColumns(rule: Rule) {

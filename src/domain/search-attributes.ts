@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey } from '@temporalio/common';
+import { defineSearchAttributeKey, type SearchAttributePair } from '@temporalio/common';
 
 /** Custom search attributes operators filter on in the Temporal UI; registered by scripts/temporal.sh. */
 export const TicketIdKey = defineSearchAttributeKey('TicketId', 'KEYWORD');
@@ -21,3 +21,18 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   NoticeEventKey,
   NoticeStatusKey,
 ] as const;
+
+/** What a notice run is found by: its ticket, the event and how its delivery went (set at start, kept current). */
+export function noticeSearchAttributes(
+  ticket: { ticketId: string; ticketType: string; requester: { userId: string } },
+  event: string,
+  status: string,
+): SearchAttributePair[] {
+  return [
+    { key: TicketIdKey, value: ticket.ticketId },
+    { key: TicketTypeKey, value: ticket.ticketType },
+    { key: RequesterKey, value: ticket.requester.userId },
+    { key: NoticeEventKey, value: event },
+    { key: NoticeStatusKey, value: status },
+  ];
+}

@@ -7,13 +7,7 @@ import { log, ParentClosePolicy, startChild, WorkflowIdReusePolicy } from '@temp
 import type { LoadedPolicy } from '../activities/contract.js';
 import { approvalEventId, noticeWorkflowId, type ApprovalEvent } from '../domain/events.js';
 import type { NoticeInput, Person } from '../domain/notice-state.js';
-import {
-  NoticeEventKey,
-  NoticeStatusKey,
-  RequesterKey,
-  TicketIdKey,
-  TicketTypeKey,
-} from '../domain/search-attributes.js';
+import { noticeSearchAttributes } from '../domain/search-attributes.js';
 import type { ApprovalState } from '../domain/state.js';
 import { failureInfo } from './approval-activities.js';
 import { ticketNotice } from './ticket-notice.js';
@@ -56,13 +50,7 @@ export async function raiseEvent(
       // The notice outlives the approval (the outcome's notice starts as the approval ends).
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      typedSearchAttributes: [
-        { key: TicketIdKey, value: state.ticketId },
-        { key: TicketTypeKey, value: state.ticketType },
-        { key: RequesterKey, value: state.requester.userId },
-        { key: NoticeEventKey, value: event },
-        { key: NoticeStatusKey, value: 'delivering' },
-      ],
+      typedSearchAttributes: noticeSearchAttributes(state, event, 'delivering'),
       staticSummary: `${event} notice · ${state.title} #${state.ticketId}`.slice(0, 200),
     });
   } catch (err) {

@@ -74,7 +74,9 @@ export async function ticketApproval(input: TicketApprovalInput): Promise<Approv
 /** The approvers still asked, by name (for the reminder's notice). */
 function pending(book: ApprovalBook) {
   const { state } = book;
-  return state.recipients.filter((r) => state.pendingApprovers.includes(r.userId));
+  return state.recipients
+    .filter((r) => state.pendingApprovers.includes(r.userId))
+    .map((r) => ({ userId: r.userId, name: r.name }));
 }
 
 /** Resolves one level's approvers, makes them eligible, sends them cards (round = level) and raises the event. */

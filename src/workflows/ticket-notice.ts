@@ -8,13 +8,7 @@ import { workflowInfo } from '@temporalio/workflow';
 import type { NoticeOrchestrationActivities } from '../activities/contract.js';
 import type { NoticeInput, NoticeState } from '../domain/notice-state.js';
 import { addCallTally } from '../domain/platform-calls.js';
-import {
-  NoticeEventKey,
-  NoticeStatusKey,
-  RequesterKey,
-  TicketIdKey,
-  TicketTypeKey,
-} from '../domain/search-attributes.js';
+import { noticeSearchAttributes, NoticeStatusKey } from '../domain/search-attributes.js';
 import { failureInfo, READS } from './approval-activities.js';
 import { applyPlan, concludeNotice, noticeCardOf, noticeDetails, openNotice, type NoticeStop } from './notice-book.js';
 import { noticeState } from './notice-definitions.js';
@@ -27,13 +21,8 @@ export async function ticketNotice(input: NoticeInput): Promise<NoticeState> {
   const { workflowId, startTime } = workflowInfo();
   const state = openNotice(input, workflowId, startTime);
   setHandler(noticeState, () => state);
-  upsertSearchAttributes([
-    { key: TicketIdKey, value: input.ticket.ticketId },
-    { key: TicketTypeKey, value: input.ticket.ticketType },
-    { key: RequesterKey, value: input.ticket.requester.userId },
-    { key: NoticeEventKey, value: input.event },
-    { key: NoticeStatusKey, value: state.status },
-  ]);
+  // Set by whoever starts the run too; kept here so runs started any other way are found the same way.
+  upsertSearchAttributes(noticeSearchAttributes(input.ticket, input.event, state.status));
   let stop: NoticeStop | undefined = input.spec
     ? undefined
     : { status: 'nobody_notified', reason: input.unmatched ?? 'no rule applies to this event' };

@@ -69,7 +69,7 @@ const DeliveryDoc = z.object({
     .meta({ description: "Not updated: the settling click's answer already showed this card the outcome" }),
 });
 const CallsByApi = z.partialRecord(z.enum(PLATFORM_API_KINDS), z.number());
-const PlatformCallsDoc = z
+export const PlatformCallsDoc = z
   .object({
     total: z.number(),
     byApi: CallsByApi,

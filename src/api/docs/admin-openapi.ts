@@ -1,4 +1,4 @@
-import type { OpenAPIObject, OperationObject, ParameterObject, SchemaObject } from '@nestjs/swagger';
+import type { OpenAPIObject, OperationObject, SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   ChannelKindParam,
@@ -20,22 +20,9 @@ import {
   UpdateRuleRequest,
 } from '../rules/rules.schemas.js';
 import { PutUserRequest, UserIdParam, UserList, UserView } from '../users/users.schemas.js';
-import { error, json, jsonSchema, ref } from './openapi-helpers.js';
+import { body, denied, error, json, jsonSchema, op, param } from './openapi-helpers.js';
 
 /** The admin API's part of the OpenAPI document (channels, users, rules, secrets), from the same zod schemas. */
-
-const body = (name: string, required = true) => ({ required, content: { 'application/json': { schema: ref(name) } } });
-const param = (
-  name: string,
-  schema: z.ZodType,
-  where: 'path' | 'header' = 'path',
-  required = true,
-): ParameterObject => ({
-  name,
-  in: where,
-  required,
-  schema: jsonSchema(schema, 'input'),
-});
 
 const kind = param('kind', ChannelKindParam);
 const userId = param('id', UserIdParam);
@@ -46,11 +33,6 @@ const ifMatch = param(
   'header',
   false,
 );
-const denied = { '401': error('Unauthorized'), '403': error('Forbidden') };
-
-function op(tag: string, roles: string, o: OperationObject): OperationObject {
-  return { tags: [tag], ...o, description: `${o.description ?? ''}\n\nRoles: ${roles}.`.trim() };
-}
 const dba = (tag: string, o: OperationObject) => op(tag, 'admin, dba', o);
 
 export const adminPaths: OpenAPIObject['paths'] = {

@@ -1,5 +1,4 @@
-import type { OpenAPIObject, OperationObject, ParameterObject, SchemaObject } from '@nestjs/swagger';
-import type { z } from 'zod';
+import type { OpenAPIObject, SchemaObject } from '@nestjs/swagger';
 import { TicketEventRequest } from '../../domain/notice.js';
 import {
   EventIdParam,
@@ -13,28 +12,11 @@ import {
   TicketIdQuery,
 } from '../events/events.schemas.js';
 import { EffectiveNotices, PutNoticesRequest, UserIdParam } from '../users/users.schemas.js';
-import { error, json, jsonSchema, ref } from './openapi-helpers.js';
+import { body, denied, error, json, jsonSchema, op, param } from './openapi-helpers.js';
 
 /** The notification part of the OpenAPI document: events, their notices, the event catalogue, notice settings. */
 
-const body = (name: string) => ({ required: true, content: { 'application/json': { schema: ref(name) } } });
-const param = (
-  name: string,
-  schema: z.ZodType,
-  where: 'path' | 'query' = 'path',
-  required = true,
-): ParameterObject => ({
-  name,
-  in: where,
-  required,
-  schema: jsonSchema(schema, 'input'),
-});
 const tenant = param('tenant', TenantQuery, 'query', false);
-const denied = { '401': error('Unauthorized'), '403': error('Forbidden') };
-
-function op(tag: string, roles: string, o: OperationObject): OperationObject {
-  return { tags: [tag], ...o, description: `${o.description ?? ''}\n\nRoles: ${roles}.`.trim() };
-}
 
 export const eventPaths: OpenAPIObject['paths'] = {
   '/v1/events': {

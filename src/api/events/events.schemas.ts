@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { StartApprovalRequest } from '../../domain/approval.js';
 import { ChannelKind } from '../../domain/channel.js';
 import { CustomEventState, EventName } from '../../domain/notice.js';
-import { PLATFORM_API_KINDS } from '../../domain/platform-calls.js';
 import type { NoticeState } from '../../domain/notice-state.js';
+import { PlatformCallsDoc } from '../approvals/approvals.schemas.js';
 
 export { EventIdParam, EventName, TicketEventRequest } from '../../domain/notice.js';
 export const TenantQuery = StartApprovalRequest.shape.tenant;
@@ -11,7 +11,6 @@ export const TicketIdQuery = StartApprovalRequest.shape.ticketId;
 
 const Omission = z.object({ userId: z.string(), kind: ChannelKind.optional(), reason: z.string() });
 const Failure = z.object({ code: z.string(), message: z.string() });
-const Calls = z.partialRecord(z.enum(PLATFORM_API_KINDS), z.number());
 const NoticeStatus = z.enum(['delivering', 'delivered', 'partially_delivered', 'failed', 'nobody_notified']);
 
 /** One event's notice: who it was for and how each delivery went (the `ticketNotice` run's state). */
@@ -71,11 +70,7 @@ export const NoticeView = z.object({
       error: Failure.optional(),
     }),
   ),
-  platformCalls: z.object({
-    total: z.number(),
-    byApi: Calls,
-    byKind: z.partialRecord(ChannelKind, z.object({ total: z.number(), byApi: Calls })),
-  }),
+  platformCalls: PlatformCallsDoc,
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   workflowStatus: z.string().meta({ description: 'The run: RUNNING, COMPLETED, …' }),

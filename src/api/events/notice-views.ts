@@ -1,6 +1,5 @@
-import { eventLabel } from '../../domain/events.js';
 import type { NoticeInput } from '../../domain/notice-state.js';
-import { noPlatformCalls } from '../../domain/platform-calls.js';
+import { openNotice } from '../../workflows/notice-book.js';
 import type { NoticeView } from './events.schemas.js';
 
 /** What the API answers the moment the run starts: the event, its rule, and nobody told yet (or why nobody is). */
@@ -10,27 +9,7 @@ export function viewOfStart(
   runId: string,
   links: NoticeView['links'],
 ): NoticeView {
-  const now = new Date().toISOString();
-  return {
-    workflowId,
-    runId,
-    eventId: input.eventId,
-    event: input.event,
-    label: eventLabel(input.event, input.label),
-    source: input.source,
-    ticket: input.ticket,
-    occurredAt: input.occurredAt,
-    status: input.spec ? 'delivering' : 'nobody_notified',
-    ...(input.spec?.ruleVersion !== undefined && { ruleVersion: input.spec.ruleVersion }),
-    ...(input.unmatched !== undefined && { reason: input.unmatched }),
-    recipients: [],
-    optedOut: [],
-    unreachable: [],
-    deliveries: [],
-    groupMessages: [],
-    platformCalls: noPlatformCalls(),
-    startedAt: now,
-    workflowStatus: 'RUNNING',
-    links,
-  };
+  const state = openNotice(input, workflowId, new Date());
+  const unmatched = input.unmatched !== undefined && { status: 'nobody_notified' as const, reason: input.unmatched };
+  return { ...state, ...unmatched, runId, workflowStatus: 'RUNNING', links };
 }

@@ -1,15 +1,9 @@
-import { z } from 'zod';
 import { ChannelError } from '../channel-error.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig } from './dingtalk.config.js';
 import type { InstanceContent } from './dingtalk.robot-cards.js';
-import { DeliverResult } from './dingtalk.spaces.js';
+import { CreateAndDeliverReply, DeliverReply, type DeliverResult } from './dingtalk.spaces.js';
 
-const CreateAndDeliver = z.looseObject({
-  success: z.boolean().optional(),
-  result: z.looseObject({ deliverResults: z.array(DeliverResult).default([]) }).optional(),
-});
-const Deliver = z.looseObject({ success: z.boolean().optional(), result: z.array(DeliverResult).default([]) });
 const GROUP = 'IM_GROUP';
 
 /** One instance for a group chat: an approval card (buttons with the approval's group nonce) or a notice. */
@@ -98,7 +92,7 @@ export class DingtalkGroupCards {
     };
     try {
       const path = '/v1.0/card/instances/createAndDeliver';
-      const reply = await this.client.api('POST', path, body, CreateAndDeliver, req.signal);
+      const reply = await this.client.api('POST', path, body, CreateAndDeliverReply, req.signal);
       if (reply.success === false) {
         throw new ChannelError('TRANSIENT', 'DingTalk createAndDeliver answered success=false');
       }
@@ -116,7 +110,7 @@ export class DingtalkGroupCards {
       imGroupOpenDeliverModel: { robotCode: this.config.robotCode },
       userIdType: 1,
     };
-    const reply = await this.client.api('POST', '/v1.0/card/instances/deliver', body, Deliver, signal);
+    const reply = await this.client.api('POST', '/v1.0/card/instances/deliver', body, DeliverReply, signal);
     if (reply.success === false) throw new ChannelError('TRANSIENT', 'DingTalk card deliver answered success=false');
     return reply.result;
   }

@@ -1,22 +1,18 @@
-import { z } from 'zod';
 import { ChannelError } from '../channel-error.js';
 import type { ParamMap, PrivateData } from './dingtalk.card.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig } from './dingtalk.config.js';
 import {
   chunkRobotSpaces,
-  DeliverResult,
+  CreateAndDeliverReply,
+  DeliverReply,
+  type DeliverResult,
   failed,
   openSpaceId,
   spaceOutcomes,
   type SpaceOutcome,
 } from './dingtalk.spaces.js';
 
-const CreateAndDeliver = z.looseObject({
-  success: z.boolean().optional(),
-  result: z.looseObject({ deliverResults: z.array(DeliverResult).default([]) }).optional(),
-});
-const Deliver = z.looseObject({ success: z.boolean().optional(), result: z.array(DeliverResult).default([]) });
 const TOO_LONG = 'the userId is too long for an openSpaceId (1,000 characters)';
 
 /** What a card instance shows: the template's public variables, and the title the chat list shows for it. */
@@ -98,7 +94,7 @@ export class DingtalkRobotCards {
     };
     try {
       const path = '/v1.0/card/instances/createAndDeliver';
-      const reply = await this.client.api('POST', path, body, CreateAndDeliver, signal);
+      const reply = await this.client.api('POST', path, body, CreateAndDeliverReply, signal);
       if (reply.success === false) {
         throw new ChannelError('TRANSIENT', 'DingTalk createAndDeliver answered success=false');
       }
@@ -121,7 +117,7 @@ export class DingtalkRobotCards {
       imRobotOpenDeliverModel: this.robotDeliverModel(),
       userIdType: 1,
     };
-    const reply = await this.client.api('POST', '/v1.0/card/instances/deliver', body, Deliver, signal);
+    const reply = await this.client.api('POST', '/v1.0/card/instances/deliver', body, DeliverReply, signal);
     if (reply.success === false) throw new ChannelError('TRANSIENT', 'DingTalk card deliver answered success=false');
     return reply.result;
   }

@@ -19,6 +19,17 @@ export const DeliverResult = z.looseObject({
 });
 export type DeliverResult = z.infer<typeof DeliverResult>;
 
+/** The answer of card/instances/createAndDeliver: every space's result under `result.deliverResults`. */
+export const CreateAndDeliverReply = z.looseObject({
+  success: z.boolean().optional(),
+  result: z.looseObject({ deliverResults: z.array(DeliverResult).default([]) }).optional(),
+});
+/** The answer of card/instances/deliver: every space's result under `result`. */
+export const DeliverReply = z.looseObject({
+  success: z.boolean().optional(),
+  result: z.array(DeliverResult).default([]),
+});
+
 /** Per space (the recipient's DingTalk userId): delivered, or why not in our codes. */
 export interface SpaceOutcome {
   delivered: boolean;
