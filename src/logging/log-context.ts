@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** What ties a log line to an approval. */
+/** What ties a log line to an approval (or a notice). */
 export interface LogContext {
   ticketId?: string;
   workflowId?: string;
   tenant?: string;
+  /** A notice's event id (`notice:<tenant>:<eventId>` runs). */
+  eventId?: string;
 }
 
 const storage = new AsyncLocalStorage<LogContext>();
@@ -25,9 +27,19 @@ export function currentLogContext(): LogContext {
 }
 
 const WORKFLOW_ID = /^approval:([^:]+):(.+)$/;
+const NOTICE_ID = /^notice:([^:]+):(.+)$/;
+/** The approval's own events: `approval:<ticketId>:<event>[:<n>]`. */
+const APPROVAL_EVENT_ID = /^approval:([^:]+):/;
 
-/** `approval:<tenant>:<ticketId>` → its tenant and ticket id (the workflow id is the business key). */
+/**
+ * `approval:<tenant>:<ticketId>` → its tenant and ticket id; `notice:<tenant>:<eventId>` → its tenant and event id
+ * (and the ticket, for an event the approval raised). The workflow id is the business key.
+ */
 export function contextOfWorkflowId(workflowId: string): LogContext {
-  const match = WORKFLOW_ID.exec(workflowId);
-  return match ? { workflowId, tenant: match[1], ticketId: match[2] } : { workflowId };
+  const approval = WORKFLOW_ID.exec(workflowId);
+  if (approval) return { workflowId, tenant: approval[1], ticketId: approval[2] };
+  const notice = NOTICE_ID.exec(workflowId);
+  if (!notice) return { workflowId };
+  const ticketId = APPROVAL_EVENT_ID.exec(notice[2] ?? '')?.[1];
+  return { workflowId, tenant: notice[1], eventId: notice[2], ...(ticketId && { ticketId }) };
 }

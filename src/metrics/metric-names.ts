@@ -15,6 +15,12 @@ export const WORKER_METRICS = {
   completed: 'approvals_completed_total',
   /** Platform calls one finished approval spent, per platform (histogram: one sample per approval and platform). */
   platformCallsPerApproval: 'approvals_platform_calls_per_approval',
+  /** Notices delivered, per platform (one per person × channel; a batch counts each person it reached). */
+  noticesSent: 'approvals_notices_sent_total',
+  /** Notices that could not be delivered on a channel after every retry, per platform and failure code. */
+  noticesFailed: 'approvals_notices_failed_total',
+  /** Notice runs finished, per event and how they went (delivered, partially_delivered, failed, nobody_notified). */
+  noticesCompleted: 'approvals_notices_completed_total',
 } as const;
 
 export const API_METRICS = {

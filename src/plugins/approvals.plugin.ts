@@ -28,8 +28,8 @@ export interface ApprovalsPluginOptions extends OrchestrationDeps {
 }
 
 /**
- * Registers the `ticketApproval` workflow and the orchestration activities (policy, recipients, ticket-system
- * webhook) on the approvals task queue.
+ * Registers the `ticketApproval` and `ticketNotice` workflows and the orchestration activities (policy, recipients,
+ * who a notice is for, ticket-system webhook) on the approvals task queue.
  */
 export function approvalsPlugin(options: ApprovalsPluginOptions): TaskQueuePlugin {
   const { dataConverter } = options;

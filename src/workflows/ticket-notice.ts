@@ -13,6 +13,7 @@ import { failureInfo, READS } from './approval-activities.js';
 import { applyPlan, concludeNotice, noticeCardOf, noticeDetails, openNotice, type NoticeStop } from './notice-book.js';
 import { noticeState } from './notice-definitions.js';
 import { deliverNotice } from './notice-delivery.js';
+import { countNotice } from './notice-metrics.js';
 
 // The plan reads the directory and looks platform ids up: a local activity, retried like the approval's reads.
 const local = proxyLocalActivities<NoticeOrchestrationActivities>(READS);
@@ -50,5 +51,6 @@ export async function ticketNotice(input: NoticeInput): Promise<NoticeState> {
   concludeNotice(state, new Date(), stop);
   upsertSearchAttributes([{ key: NoticeStatusKey, value: state.status }]);
   setCurrentDetails(noticeDetails(state));
+  countNotice(state);
   return state;
 }

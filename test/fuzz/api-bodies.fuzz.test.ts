@@ -84,9 +84,16 @@ describe(`fuzzing API bodies and callback payloads (seed ${SEED}, ${RUNS} runs e
     return { status: res.statusCode, text };
   }
 
-  /** Reads what a 4xx must not change; of an approval its decision state (deliveries move on their own). */
+  /**
+   * Reads what a 4xx must not change; of an approval its decision state, of an event what was reported (deliveries
+   * move on their own).
+   */
   const snapshot = async (path: string) => {
     const res = await stack.call<Record<string, unknown>>('GET', path);
+    if (path.startsWith('/v1/events/')) {
+      const { event, ticket, ruleVersion, note } = res.body ?? {};
+      return JSON.stringify({ http: res.status, event, ticket, ruleVersion, note });
+    }
     if (!path.startsWith('/v1/approvals/')) return JSON.stringify(res.body);
     const { status, decisions, outcome } = res.body ?? {};
     return JSON.stringify({ http: res.status, status, decisions, outcome });
@@ -143,6 +150,34 @@ describe(`fuzzing API bodies and callback payloads (seed ${SEED}, ${RUNS} runs e
       path: '/v1/rules/fuzz-rule',
       body: bodyAround(validRule),
       read: '/v1/rules',
+    },
+    {
+      name: 'POST /v1/events',
+      method: 'POST',
+      path: '/v1/events',
+      body: bodyAround({
+        eventId: 'fz-event',
+        ticketId: 'FZ-EVENT',
+        ticketType: 'ticket.data_export',
+        state: 'executed',
+        title: 'Export orders (FZ-EVENT)',
+        requester: { userId: 'alice' },
+      }),
+      read: '/v1/events/fz-event',
+    },
+    {
+      name: 'PUT /v1/event-states/:state',
+      method: 'PUT',
+      path: '/v1/event-states/fuzzed',
+      body: bodyAround({ label: 'Fuzzed', description: 7 }),
+      read: '/v1/event-states',
+    },
+    {
+      name: 'PUT /v1/users/:id/notices',
+      method: 'PUT',
+      path: '/v1/users/bob/notices',
+      body: bodyAround({ notices: { executed: { enabled: 'no', channels: { telegram: false } } } }),
+      read: '/v1/users/bob/notices',
     },
     {
       name: 'POST /v1/rules/dry-run',

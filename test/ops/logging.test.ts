@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
+  contextOfWorkflowId,
   createLogger,
   PinoNestLogger,
   PinoTemporalLogger,
@@ -49,6 +50,20 @@ describe('logging', () => {
     assert.equal(before?.ticketId, undefined);
     assert.deepEqual([inside?.ticketId, inside?.workflowId], ['T-9', 'approval:default:T-9']);
     assert.equal(outside?.ticketId, undefined);
+  });
+
+  test('notice runs are tied to their tenant and event (and ticket, for an event the approval raised)', () => {
+    assert.deepEqual(contextOfWorkflowId('notice:acme:exec-1'), {
+      workflowId: 'notice:acme:exec-1',
+      tenant: 'acme',
+      eventId: 'exec-1',
+    });
+    assert.deepEqual(contextOfWorkflowId('notice:default:approval:T-9:reminder:2'), {
+      workflowId: 'notice:default:approval:T-9:reminder:2',
+      tenant: 'default',
+      eventId: 'approval:T-9:reminder:2',
+      ticketId: 'T-9',
+    });
   });
 
   test("the Temporal runtime's lines: level, SDK attributes, ticket id from the workflow id, errors redacted", () => {

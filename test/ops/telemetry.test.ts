@@ -77,7 +77,9 @@ describe('operators: metrics endpoints and logs after an approval', () => {
     );
     workerMetrics = await eventually(
       () => scrape(`http://${metricsAddress}/metrics`),
-      (text) => sample(text, 'approvals_completed_total', { outcome: 'approved' }) === 1,
+      (text) =>
+        sample(text, 'approvals_completed_total', { outcome: 'approved' }) === 1 &&
+        sample(text, 'approvals_notices_completed_total', { event: 'approved', status: 'delivered' }) === 1,
     );
     apiMetrics = await scrape(`${stack.apiUrl}/metrics`);
   });
@@ -97,6 +99,18 @@ describe('operators: metrics endpoints and logs after an approval', () => {
     assert.equal(sample(workerMetrics, 'approvals_escalations_total', { level: '2' }), 1);
     assert.equal(sample(workerMetrics, 'approvals_completed_total', { outcome: 'approved' }), 1);
     assert.match(workerMetrics, /^# TYPE approvals_cards_sent_total counter$/m);
+  });
+
+  test('and the outcome notice: the requester and security told on every platform (the sandbox export rule)', () => {
+    assert.equal(
+      sample(workerMetrics, 'approvals_notices_completed_total', { event: 'approved', status: 'delivered' }),
+      1,
+    );
+    // alice on four platforms, erin on the two DingTalk editions (she left on Feishu / Lark).
+    const sent = ['dingtalk', 'dingtalk-exclusive', 'feishu', 'lark'].map(
+      (platform) => sample(workerMetrics, 'approvals_notices_sent_total', { platform }) ?? 0,
+    );
+    assert.deepEqual(sent, [2, 2, 1, 1]);
   });
 
   test('the API endpoint: starts, decisions, callback latency, quota use, process metrics', () => {
