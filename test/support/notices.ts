@@ -61,3 +61,18 @@ export function stateWith(people: Record<string, NoticeState['recipients'][numbe
   }));
   return state;
 }
+
+/**
+ * Switches every notice of an approval's outcome off for `ticketType` (a disabled rule of the type's own wins over the
+ * seeded `*` defaults), for tests that count what one approval alone spends on the platforms.
+ */
+export async function silenceNotices(
+  call: (method: 'POST', path: string, body: unknown) => Promise<{ status: number; body: unknown }>,
+  ticketType: string,
+): Promise<void> {
+  for (const event of ['approved', 'rejected', 'expired', 'withdrawn']) {
+    const rule = { name: `No ${event} notice`, match: { ticketType, event }, recipients: { relative: ['requester'] } };
+    const res = await call('POST', '/v1/rules', { ...rule, enabled: false });
+    if (res.status !== 201) throw new Error(`silencing ${ticketType} × ${event}: ${JSON.stringify(res.body)}`);
+  }
+}
