@@ -46,7 +46,7 @@ describe('group-chat cards on Feishu', () => {
   let stack: CallbackStack;
   before(async () => {
     stack = await startCallbackStack();
-    await silenceNotices(stack.call, CARD_CALLS_TYPE);
+    await silenceNotices((method, path, body) => stack.call(method, path, body), CARD_CALLS_TYPE);
   });
   after(async () => {
     await stack?.stop();
@@ -207,7 +207,7 @@ describe('group-chat cards on DingTalk (IM_GROUP)', () => {
   let stack: CallbackStack;
   before(async () => {
     stack = await startCallbackStack();
-    await silenceNotices(stack.call, CARD_CALLS_TYPE);
+    await silenceNotices((method, path, body) => stack.call(method, path, body), CARD_CALLS_TYPE);
     // Twelve approvers known to DingTalk (by mobile) and to the API's directory, all in the approvers' group.
     for (const [i, id] of DT_APPROVERS.entries()) {
       const mobile = `1390000${String(i + 1).padStart(4, '0')}`;

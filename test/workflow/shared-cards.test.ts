@@ -39,7 +39,7 @@ describe('shared DingTalk cards: one instance per approval, one update for every
   let stack: Stack;
   before(async () => {
     stack = await startStack();
-    await silenceNotices(stack.call, CARD_CALLS_TYPE);
+    await silenceNotices((method, path, body) => stack.call(method, path, body), CARD_CALLS_TYPE);
   });
   after(async () => {
     await stack?.stop();
