@@ -126,7 +126,8 @@ cat <<MSG
   OpenAPI docs   http://127.0.0.1:$API_PORT/docs
   Temporal UI    $TEMPORAL_UI_URL
   Database       $db_note
-  Sandbox inbox  $SIMULATOR_URL/   (every user's cards on every platform; "New demo ticket", then Approve as bob)
+  Sandbox inbox  $SIMULATOR_URL/   (every user's cards on every platform; "New demo ticket", then Approve as bob;
+                 alice, the requester, hears the outcome; "Ticket executed" reports the ticket system's next event)
   Simulator      $SIMULATOR_URL/_sim/inbox
   Logs           $DATA_DIR/logs/   (JSON lines)
   Metrics        http://127.0.0.1:$API_PORT/metrics (API), http://$WORKER_METRICS_ADDRESS/metrics (worker)
@@ -135,6 +136,7 @@ cat <<MSG
   Authenticate with the bootstrap admin token (kept in $DATA_DIR/admin-token):
     export TOKEN=\$(cat $DATA_DIR/admin-token)
     curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$API_PORT/v1/approvals/demo-1
+    curl -H "Authorization: Bearer \$TOKEN" "http://127.0.0.1:$API_PORT/v1/events?ticketId=demo-1"   # its notices
     curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$API_PORT/v1/channels   # also /v1/users, /v1/rules
     curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$API_PORT/v1/channels/feishu/usage   # calls vs quota
 
