@@ -1,8 +1,8 @@
 import { ChannelError } from '../channel-error.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig } from './dingtalk.config.js';
-import type { InstanceContent } from './dingtalk.robot-cards.js';
-import { CreateAndDeliverReply, DeliverReply, type DeliverResult } from './dingtalk.spaces.js';
+import { createAndDeliver, type InstanceContent } from './dingtalk.robot-cards.js';
+import { DeliverReply, type DeliverResult } from './dingtalk.spaces.js';
 
 const GROUP = 'IM_GROUP';
 
@@ -90,17 +90,7 @@ export class DingtalkGroupCards {
       imGroupOpenDeliverModel: { robotCode: this.config.robotCode },
       userIdType: 1,
     };
-    try {
-      const path = '/v1.0/card/instances/createAndDeliver';
-      const reply = await this.client.api('POST', path, body, CreateAndDeliverReply, req.signal);
-      if (reply.success === false) {
-        throw new ChannelError('TRANSIENT', 'DingTalk createAndDeliver answered success=false');
-      }
-      return reply.result?.deliverResults ?? [];
-    } catch (err) {
-      if (err instanceof ChannelError && err.vendorCode === 'param.cardAlreadyExist') return undefined;
-      throw err;
-    }
+    return createAndDeliver(this.client, body, req.signal);
   }
 
   private async deliver(outTrackId: string, chatId: string, signal?: AbortSignal): Promise<DeliverResult[]> {

@@ -92,17 +92,7 @@ export class DingtalkRobotCards {
       imRobotOpenDeliverModel: this.robotDeliverModel(),
       userIdType: 1,
     };
-    try {
-      const path = '/v1.0/card/instances/createAndDeliver';
-      const reply = await this.client.api('POST', path, body, CreateAndDeliverReply, signal);
-      if (reply.success === false) {
-        throw new ChannelError('TRANSIENT', 'DingTalk createAndDeliver answered success=false');
-      }
-      return reply.result?.deliverResults ?? [];
-    } catch (err) {
-      if (err instanceof ChannelError && err.vendorCode === 'param.cardAlreadyExist') return undefined;
-      throw err;
-    }
+    return createAndDeliver(this.client, body, signal);
   }
 
   /** card/instances/deliver of an existing instance to the robot chats of `userIds` (one openSpaceId). */
@@ -163,4 +153,26 @@ function plan(userIds: readonly string[]): { chunks: string[][]; outcomes: Map<s
 
 function merge(into: Map<string, SpaceOutcome>, from: ReadonlyMap<string, SpaceOutcome>): void {
   for (const [id, outcome] of from) into.set(id, outcome);
+}
+
+/**
+ * POST card/instances/createAndDeliver: the spaces' deliverResults, or undefined when the instance already exists
+ * (`param.cardAlreadyExist`: an earlier try was processed and its answer lost). Shared by robot chats and group chats.
+ */
+export async function createAndDeliver(
+  client: DingtalkClient,
+  body: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<DeliverResult[] | undefined> {
+  try {
+    const path = '/v1.0/card/instances/createAndDeliver';
+    const reply = await client.api('POST', path, body, CreateAndDeliverReply, signal);
+    if (reply.success === false) {
+      throw new ChannelError('TRANSIENT', 'DingTalk createAndDeliver answered success=false');
+    }
+    return reply.result?.deliverResults ?? [];
+  } catch (err) {
+    if (err instanceof ChannelError && err.vendorCode === 'param.cardAlreadyExist') return undefined;
+    throw err;
+  }
 }
