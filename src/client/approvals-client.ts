@@ -11,11 +11,11 @@ import type { StartApprovalRequestInput } from '../domain/approval.js';
 import { APPROVALS_TASK_QUEUE } from '../domain/channel.js';
 import { noticeWorkflowId } from '../domain/events.js';
 import { TellSpec, TicketEventRequest, type TellSpecInput, type TicketEventRequestInput } from '../domain/notice.js';
-import type { NoticeInput, NoticeState } from '../domain/notice-state.js';
+import type { NoticeState } from '../domain/notice-state.js';
 import type { ApprovalResult, ApprovalState, DecideResult } from '../domain/state.js';
 import { decide, state, withdraw } from '../workflows/definitions.js';
 import { noticeState } from '../workflows/notice-definitions.js';
-import { eventFingerprint, noticeStartOptions, TICKET_NOTICE_WORKFLOW } from './notice-start-options.js';
+import { eventFingerprint, noticeOfEvent, noticeStartOptions, TICKET_NOTICE_WORKFLOW } from './notice-start-options.js';
 import type { TicketNoticeWorkflow } from './notice-start-options.js';
 import { startOptions, TICKET_APPROVAL_WORKFLOW } from './start-options.js';
 import type { TicketApprovalWorkflow } from './start-options.js';
@@ -150,7 +150,7 @@ export function createApprovalsClient(client: Client, options: ApprovalsClientOp
     async notify(input, tell) {
       const event = TicketEventRequest.parse(input);
       const fingerprint = eventFingerprint({ event, tell });
-      const start = noticeStartOptions(noticeOf(event, TellSpec.parse(tell)), fingerprint, taskQueue);
+      const start = noticeStartOptions(noticeOfEvent(event, { spec: TellSpec.parse(tell) }), fingerprint, taskQueue);
       const { workflowId } = start;
       try {
         const started = await client.workflow.start(TICKET_NOTICE_WORKFLOW, start);
@@ -169,27 +169,6 @@ export function createApprovalsClient(client: Client, options: ApprovalsClientOp
       const { status } = await run.describe();
       return status.name === 'COMPLETED' ? await run.result() : await run.query(noticeState);
     },
-  };
-}
-
-/** A reported event as its notice's input, telling whoever `tell` names. */
-function noticeOf(event: TicketEventRequest, tell: TellSpec): NoticeInput {
-  return {
-    eventId: event.eventId,
-    event: event.state,
-    source: 'ticket-system',
-    ticket: {
-      tenant: event.tenant,
-      ticketId: event.ticketId,
-      ticketType: event.ticketType,
-      title: event.title,
-      requester: event.requester,
-      fields: event.fields,
-      ...(event.detailsUrl !== undefined && { detailsUrl: event.detailsUrl }),
-    },
-    occurredAt: event.occurredAt ?? new Date().toISOString(),
-    ...(event.note !== undefined && { note: event.note }),
-    spec: tell,
   };
 }
 

@@ -3,7 +3,8 @@ import type { WorkflowStartOptions } from '@temporalio/client';
 import { APPROVALS_TASK_QUEUE } from '../domain/channel.js';
 import { eventLabel, noticeWorkflowId } from '../domain/events.js';
 import { stableHash } from '../domain/ids.js';
-import type { NoticeInput, NoticeState } from '../domain/notice-state.js';
+import type { TicketEventRequest } from '../domain/notice.js';
+import type { NoticeInput, NoticeSpec, NoticeState } from '../domain/notice-state.js';
 import { noticeSearchAttributes } from '../domain/search-attributes.js';
 
 /** The workflow's signature, by type only: clients start it by name and never import workflow code. */
@@ -42,5 +43,34 @@ export function noticeStartOptions(
     memo: { fingerprint },
     typedSearchAttributes: noticeSearchAttributes(ticket, input.event, 'delivering'),
     staticSummary: noticeSummary(input),
+  };
+}
+
+/**
+ * A reported event as its notice's input (the API and the client helpers alike): the ticket as sent, and whom to tell
+ * (the pinned rule's `spec`), or why nobody is told (`unmatched`). `label` names a tenant's own state.
+ */
+export function noticeOfEvent(
+  event: TicketEventRequest,
+  tell: { spec: NoticeSpec } | { unmatched: string },
+  label?: string,
+): NoticeInput {
+  return {
+    eventId: event.eventId,
+    event: event.state,
+    ...(label !== undefined && { label }),
+    source: 'ticket-system',
+    ticket: {
+      tenant: event.tenant,
+      ticketId: event.ticketId,
+      ticketType: event.ticketType,
+      title: event.title,
+      requester: event.requester,
+      fields: event.fields,
+      ...(event.detailsUrl !== undefined && { detailsUrl: event.detailsUrl }),
+    },
+    occurredAt: event.occurredAt ?? new Date().toISOString(),
+    ...(event.note !== undefined && { note: event.note }),
+    ...tell,
   };
 }

@@ -1,10 +1,7 @@
 import type { ApprovalStatus, TicketField } from './approval.js';
 
-/**
- * Platform-neutral content of one approval card. Each platform renders it with a pure function, the same function
- * for "pending" and every final state.
- */
-export interface ApprovalCard {
+/** The ticket as every card shows it, approval card or notice (ticket content is shown as sent). */
+export interface TicketOnCard {
   tenant: string;
   ticketId: string;
   ticketType: string;
@@ -12,6 +9,13 @@ export interface ApprovalCard {
   requesterName: string;
   fields: TicketField[];
   detailsUrl?: string;
+}
+
+/**
+ * Platform-neutral content of one approval card. Each platform renders it with a pure function, the same function
+ * for "pending" and every final state.
+ */
+export interface ApprovalCard extends TicketOnCard {
   /** ISO time of the final deadline. */
   deadlineAt: string;
   status: ApprovalStatus;

@@ -2,7 +2,8 @@
  * Types of the `ticketNotice` workflow: what it is given, what it shows while it delivers and what it returns. Types
  * only (no zod): the workflow imports this file.
  */
-import type { TicketField } from './approval.js';
+import type { StartApprovalRequest } from './approval.js';
+import type { TicketOnCard } from './card.js';
 import type { ChannelKind } from './channel-constants.js';
 import type { ApprovalEvent, RelativeRecipient } from './events.js';
 import type { PlatformCalls } from './platform-calls.js';
@@ -37,16 +38,11 @@ export interface Person {
   name: string;
 }
 
-/** The ticket as a notice shows it (ticket content is shown as sent). */
-export interface NoticeTicket {
-  tenant: string;
-  ticketId: string;
-  ticketType: string;
-  title: string;
-  requester: { userId: string; name?: string };
-  fields: TicketField[];
-  detailsUrl?: string;
-}
+/** The ticket an event is about, as its ticket system (or the approval's start request) sent it. */
+export type NoticeTicket = Pick<
+  StartApprovalRequest,
+  'tenant' | 'ticketId' | 'ticketType' | 'title' | 'requester' | 'fields' | 'detailsUrl'
+>;
 
 /** Input of one `ticketNotice` run: the event, and either the pinned rule (`spec`) or why none applies. */
 export interface NoticeInput {
@@ -76,14 +72,7 @@ export interface NoticeInput {
 }
 
 /** What one notice shows; every platform renders it with a pure function (no buttons: it asks nothing). */
-export interface NoticeCard {
-  tenant: string;
-  ticketId: string;
-  ticketType: string;
-  title: string;
-  requesterName: string;
-  fields: TicketField[];
-  detailsUrl?: string;
+export interface NoticeCard extends TicketOnCard {
   event: string;
   label: string;
   /** ISO time of the event. */

@@ -1,4 +1,4 @@
-import type { OpenAPIObject, SchemaObject } from '@nestjs/swagger';
+import type { OpenAPIObject, ParameterObject, SchemaObject } from '@nestjs/swagger';
 import { TicketEventRequest } from '../../domain/notice.js';
 import {
   EventIdParam,
@@ -17,6 +17,30 @@ import { body, denied, error, json, jsonSchema, op, param } from './openapi-help
 /** The notification part of the OpenAPI document: events, their notices, the event catalogue, notice settings. */
 
 const tenant = param('tenant', TenantQuery, 'query', false);
+
+/** GET and PUT of one person's notice settings: anyone's (`/v1/users/{id}/notices`) or the caller's own (`/v1/me`). */
+function noticeSettings(name: string, whose: string, roles: string, who: ParameterObject[]) {
+  return {
+    get: op('users', roles, {
+      operationId: `get${name}Notices`,
+      summary: `${whose.charAt(0).toUpperCase()}${whose.slice(1)} notice settings as they apply: every event, on every channel, and why a channel is off`,
+      parameters: [...who, tenant],
+      responses: { '200': json('EffectiveNotices', 'The settings'), ...denied, '404': error('NotFound') },
+    }),
+    put: op('users', roles, {
+      operationId: `put${name}Notices`,
+      summary: `Replace ${whose} notice settings (an event off, or a channel off for one event)`,
+      parameters: [...who, tenant],
+      requestBody: body('PutNoticesRequest'),
+      responses: {
+        '200': json('EffectiveNotices', 'The settings now'),
+        '400': error('BadRequest'),
+        ...denied,
+        '404': error('NotFound'),
+      },
+    }),
+  };
+}
 
 export const eventPaths: OpenAPIObject['paths'] = {
   '/v1/events': {
@@ -90,46 +114,8 @@ export const eventPaths: OpenAPIObject['paths'] = {
       responses: { '204': { description: 'Removed' }, ...denied, '404': error('NotFound'), '409': error('Conflict') },
     }),
   },
-  '/v1/users/{id}/notices': {
-    get: op('users', 'dba, admin', {
-      operationId: 'getUserNotices',
-      summary: "A user's notice settings as they apply: every event, on every channel, and why a channel is off",
-      parameters: [param('id', UserIdParam), tenant],
-      responses: { '200': json('EffectiveNotices', 'The settings'), ...denied, '404': error('NotFound') },
-    }),
-    put: op('users', 'dba, admin', {
-      operationId: 'putUserNotices',
-      summary: "Replace a user's notice settings (an event off, or a channel off for one event)",
-      parameters: [param('id', UserIdParam), tenant],
-      requestBody: body('PutNoticesRequest'),
-      responses: {
-        '200': json('EffectiveNotices', 'The settings now'),
-        '400': error('BadRequest'),
-        ...denied,
-        '404': error('NotFound'),
-      },
-    }),
-  },
-  '/v1/me/notices': {
-    get: op('users', 'approver, dba, admin', {
-      operationId: 'getMyNotices',
-      summary: "The token's user's own notice settings, as they apply",
-      parameters: [tenant],
-      responses: { '200': json('EffectiveNotices', 'The settings'), ...denied, '404': error('NotFound') },
-    }),
-    put: op('users', 'approver, dba, admin', {
-      operationId: 'putMyNotices',
-      summary: "Replace the token's user's own notice settings",
-      parameters: [tenant],
-      requestBody: body('PutNoticesRequest'),
-      responses: {
-        '200': json('EffectiveNotices', 'The settings now'),
-        '400': error('BadRequest'),
-        ...denied,
-        '404': error('NotFound'),
-      },
-    }),
-  },
+  '/v1/users/{id}/notices': noticeSettings('User', "a user's", 'dba, admin', [param('id', UserIdParam)]),
+  '/v1/me/notices': noticeSettings('My', "the token's user's own", 'approver, dba, admin', []),
 };
 
 export const eventSchemas: Record<string, SchemaObject> = {

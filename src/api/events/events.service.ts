@@ -5,7 +5,12 @@ import {
   type Client,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
-import { eventFingerprint, noticeStartOptions, type TicketNoticeWorkflow } from '../../client/notice-start-options.js';
+import {
+  eventFingerprint,
+  noticeOfEvent,
+  noticeStartOptions,
+  type TicketNoticeWorkflow,
+} from '../../client/notice-start-options.js';
 import { STORE } from '../../db/database.module.js';
 import type { Store } from '../../db/store.js';
 import { noticeWorkflowId } from '../../domain/events.js';
@@ -93,28 +98,10 @@ export class EventsService {
 
   /** The event with its rule pinned: the current version of the rule its ticket type and state match, or why none. */
   private async noticeInput(body: TicketEventRequest, label: string | undefined): Promise<NoticeInput> {
-    const match = await this.store.rules.match(body.tenant, body.ticketType, body.state);
-    const rule = match.rule;
+    const { rule, reason } = await this.store.rules.match(body.tenant, body.ticketType, body.state);
     const spec = rule ? ruleToNoticeSpec(rule.rule, ruleVersionTag(rule.id, rule.version)) : undefined;
-    const ticket = {
-      tenant: body.tenant,
-      ticketId: body.ticketId,
-      ticketType: body.ticketType,
-      title: body.title,
-      requester: body.requester,
-      fields: body.fields,
-      ...(body.detailsUrl !== undefined && { detailsUrl: body.detailsUrl }),
-    };
-    return {
-      eventId: body.eventId,
-      event: body.state,
-      ...(label !== undefined && { label }),
-      source: 'ticket-system',
-      ticket,
-      occurredAt: body.occurredAt ?? new Date().toISOString(),
-      ...(body.note !== undefined && { note: body.note }),
-      ...(spec ? { spec } : { unmatched: match.reason ?? `the rule ${rule?.id ?? ''} tells nobody` }),
-    };
+    const tell = spec ? { spec } : { unmatched: reason ?? `the rule ${rule?.id ?? ''} tells nobody` };
+    return noticeOfEvent(body, tell, label);
   }
 
   private async describe(tenant: string, eventId: string): Promise<WorkflowExecutionDescription> {

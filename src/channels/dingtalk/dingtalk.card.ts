@@ -1,4 +1,4 @@
-import type { ApprovalCard } from '../../domain/card.js';
+import type { ApprovalCard, TicketOnCard } from '../../domain/card.js';
 
 /**
  * Pure rendering of an ApprovalCard into DingTalk card template variables. DingTalk's `cardParamMap` is
@@ -88,7 +88,7 @@ export function statusText(card: ApprovalCard): string {
  * page/link is undocumented, reference §8, checked against the link-jump-specification page) and the URL is wrapped
  * in the documented full-screen protocol `dingtalk://dingtalkclient/page/link?url=<urlencoded>`.
  */
-export function detailsLink(card: Pick<ApprovalCard, 'detailsUrl' | 'ticketId'>, opts: DingtalkCardOptions): string {
+export function detailsLink(card: Pick<TicketOnCard, 'detailsUrl' | 'ticketId'>, opts: DingtalkCardOptions): string {
   const base = opts.consoleBaseUrl?.replace(/\/+$/, '');
   const target = card.detailsUrl ?? (base ? `${base}/tickets/${encodeURIComponent(card.ticketId)}` : undefined);
   if (!target) return '';
@@ -99,7 +99,7 @@ export function detailsLink(card: Pick<ApprovalCard, 'detailsUrl' | 'ticketId'>,
 }
 
 /** Key fields as a JSON array; values are shortened and trailing fields dropped to stay within 1 KB. */
-export function fieldsJson(card: Pick<ApprovalCard, 'fields'>): string {
+export function fieldsJson(card: Pick<TicketOnCard, 'fields'>): string {
   const fields = card.fields.map((f) => ({
     label: f.label,
     value: f.value.length > 120 ? `${f.value.slice(0, 119)}…` : f.value,

@@ -1,4 +1,4 @@
-import type { ApprovalCard } from '../../domain/card.js';
+import type { ApprovalCard, TicketOnCard } from '../../domain/card.js';
 
 /** What a button's callback carries back: ticket, tenant, action, nonce — never the clicker's identity. */
 export interface FeishuButtonValue {
@@ -42,7 +42,7 @@ export function formatTime(iso: string): string {
 }
 
 export function detailsLink(
-  card: Pick<ApprovalCard, 'detailsUrl' | 'ticketId'>,
+  card: Pick<TicketOnCard, 'detailsUrl' | 'ticketId'>,
   options: FeishuCardOptions,
 ): string | undefined {
   if (card.detailsUrl) return card.detailsUrl;
