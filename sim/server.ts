@@ -140,15 +140,20 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
       else res.destroy();
     });
   });
+  // Long connections (DingTalk Stream, Feishu / Lark WebSocket): the gateways registered their paths on the hub.
+  server.on('upgrade', (req, socket, head) => core.streams.upgrade(req, socket, head));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
+  core.streams.address = `${host}:${port}`;
   return {
     url: `http://${host}:${port}`,
     port,
     core,
     close: async () => {
       ui.events.close();
+      // Upgraded sockets are no longer HTTP connections: closeAllConnections() does not see them.
+      core.streams.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       await core.close();

@@ -22,6 +22,11 @@ export interface SimApp {
   encryptKey?: string;
   /** Feishu: the app's single callback URL (card.action.trigger). */
   callbackUrl?: string;
+  /**
+   * Feishu / Lark: the console's 订阅方式 for callbacks; `ws` = 使用长连接接收回调 (card clicks go over the app's long
+   * connection, not to `callbackUrl`). Default `http`.
+   */
+  callbackMode?: 'http' | 'ws';
   /** Feishu: send the legacy card.action.trigger_v1 body instead of the schema 2.0 one. */
   legacyCallback?: boolean;
   /** DingTalk: callbackRouteKey → target. */

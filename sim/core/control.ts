@@ -4,6 +4,7 @@ import type { SimFaultSpec } from './faults.js';
 import type { SimCore } from './core.js';
 import { json, parseJsonBody } from './http.js';
 import type { PlatformRoute, SimRequest, SimResponse } from './route.js';
+import { dropStreams, injectStreams, listStreams } from './stream-control.js';
 import { isSimPlatform, SimInputError, type SimPlatform } from './types.js';
 import type { SimUserPatch } from './users.js';
 
@@ -12,7 +13,13 @@ type Handler = (core: SimCore, req: SimRequest, params: string[]) => Promise<Sim
 const ConfigPatch = z.object({
   tokenTtlSeconds: z.number().int().min(1).optional(),
   callbackTimeoutMs: z.number().int().min(1).optional(),
+  streamPingIntervalMs: z.number().int().min(1).optional(),
+  wsPingIntervalSeconds: z.number().int().min(1).optional(),
+  wsSplitPayloadBytes: z.number().int().min(0).optional(),
 });
+
+/** Fields of an app patch with a closed set of values; the rest are stored as given (`null` clears). */
+const AppPatchChecks = z.looseObject({ callbackMode: z.enum(['http', 'ws']).nullable().optional() });
 
 const ExpireBody = z.object({ platform: z.string().optional(), appId: z.string().optional() }).default({});
 
@@ -55,6 +62,9 @@ const routes: [string, string, Handler][] = [
   ['DELETE', '/requests', (core) => (core.log.clear(), json(200, { ok: true }))],
   ['GET', '/counters', (core, req) => json(200, core.log.counters(req.query.get('platform') ?? undefined))],
   ['POST', '/click', async (core, req) => json(200, await core.clicks.click(body(req)))],
+  ['GET', '/streams', (core, req) => json(200, streams(core, req))],
+  ['POST', '/streams/drop', (core, req) => json(200, dropStreams(core, body(req)))],
+  ['POST', '/streams/inject', (core, req) => json(200, injectStreams(core, body(req)))],
 ];
 
 /** The simulator's own control API, mounted under `/_sim`. */
@@ -112,7 +122,11 @@ function found(value: unknown): SimResponse {
 }
 
 function upsertApp(core: SimCore, req: SimRequest, p: SimPlatform, appId: string): unknown {
-  return core.apps.upsert(p, appId, body(req) as SimAppPatch);
+  return core.apps.upsert(p, appId, AppPatchChecks.parse(body(req)) as SimAppPatch);
+}
+
+function streams(core: SimCore, req: SimRequest): unknown {
+  return listStreams(core, optionalPlatform(req.query.get('platform')), req.query.get('appId') ?? undefined);
 }
 
 function expireTokens(core: SimCore, req: SimRequest): number {

@@ -9,6 +9,7 @@ import { QuotaCounter, RateLimiter } from './limits.js';
 import { RequestLog } from './request-log.js';
 import type { SimRequest } from './route.js';
 import { seedSandbox } from './seed.js';
+import { StreamHub } from './stream-hub.js';
 import { TokenStore } from './tokens.js';
 import { systemClock, type SimClock, type SimPlatform } from './types.js';
 import { UserDirectory } from './users.js';
@@ -19,7 +20,21 @@ export interface SimConfig {
   tokenTtlSeconds: number;
   /** How long a platform waits for an app's callback answer (Feishu: 3 s). */
   callbackTimeoutMs: number;
+  /** DingTalk Stream: how often the gateway sends a SYSTEM `ping` on each connection. */
+  streamPingIntervalMs: number;
+  /** Feishu / Lark long connection: `PingInterval` (s) handed to clients in ClientConfig and every pong. */
+  wsPingIntervalSeconds: number;
+  /** Feishu / Lark: split data-frame payloads larger than this into `sum` frames; 0 = never split. */
+  wsSplitPayloadBytes: number;
 }
+
+const DEFAULT_CONFIG: SimConfig = {
+  tokenTtlSeconds: 7200,
+  callbackTimeoutMs: 3000,
+  streamPingIntervalMs: 10_000,
+  wsPingIntervalSeconds: 120,
+  wsSplitPayloadBytes: 0,
+};
 
 export interface SimCoreOptions {
   clock?: SimClock;
@@ -44,6 +59,8 @@ export class SimCore {
   readonly log: RequestLog;
   readonly callbacks = new CallbackPoster();
   readonly clicks = new ClickRegistry();
+  /** Long connections (DingTalk Stream, Feishu / Lark WebSocket) and their connect tickets. */
+  readonly streams: StreamHub;
   readonly config: SimConfig;
   private readonly resetHooks: (() => void)[] = [];
   private readonly seed: boolean;
@@ -57,7 +74,8 @@ export class SimCore {
     this.inbox = new Inbox(this.clock);
     this.idempotency = new IdempotencyStore(this.clock);
     this.log = new RequestLog(this.clock);
-    this.initialConfig = { tokenTtlSeconds: 7200, callbackTimeoutMs: 3000, ...options.config };
+    this.streams = new StreamHub(this.clock);
+    this.initialConfig = { ...DEFAULT_CONFIG, ...options.config };
     this.config = { ...this.initialConfig };
     this.seed = options.seed ?? true;
     this.reset();
@@ -69,8 +87,12 @@ export class SimCore {
     hook();
   }
 
-  /** Back to the initial state: seeded apps and users, no groups, tokens, messages, faults, limits or log. */
+  /**
+   * Back to the initial state: seeded apps and users, no groups, tokens, messages, faults, limits or log, and no
+   * long connections (every socket is closed).
+   */
   reset(): void {
+    this.streams.clear();
     for (const store of [this.apps, this.users, this.groups, this.tokens, this.limiter, this.faults, this.inbox])
       store.clear();
     this.idempotency.clear();
@@ -99,6 +121,7 @@ export class SimCore {
   }
 
   close(): Promise<void> {
+    this.streams.clear();
     return this.callbacks.close();
   }
 }

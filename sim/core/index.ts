@@ -13,6 +13,8 @@ export * from './limits.js';
 export * from './request-log.js';
 export type * from './route.js';
 export * from './seed.js';
+export * from './stream-hub.js';
+export * from './tickets.js';
 export * from './tokens.js';
 export * from './types.js';
 export * from './users.js';

@@ -6,6 +6,7 @@ import { clickDingtalk } from './click.js';
 import { getByMobile } from './contact.js';
 import { deliverCard } from './deliver.js';
 import { CardStore } from './store.js';
+import { dingtalkStreamGateway, openConnection, streamPath } from './stream.js';
 import { updateCard } from './update.js';
 import type { DingtalkEdition, DingtalkSim } from './wire.js';
 
@@ -18,6 +19,7 @@ const API: Record<string, Handler> = {
   'POST /v1.0/card/instances/deliver': deliverCard,
   'PUT /v1.0/card/instances': updateCard,
   'POST /v1.0/card/callbacks/register': registerCallback,
+  'POST /v1.0/gateway/connections/open': openConnection,
 };
 
 /** Old API, served under `/<edition>/oapi` (stands in for https://oapi.dingtalk.com). */
@@ -35,7 +37,8 @@ function route(sim: DingtalkSim, table: Record<string, Handler>): PlatformRoute 
 
 /**
  * DingTalk Standard or Exclusive: the same wire format over separate app registries (reference §7). Registers the
- * click handler for the edition and forgets card instances on reset.
+ * click handler and the Stream gateway (`/<edition>/stream/connect`) for the edition and forgets card instances on
+ * reset.
  */
 export function createDingtalkRoutes(
   core: SimCore,
@@ -44,5 +47,6 @@ export function createDingtalkRoutes(
   const sim: DingtalkSim = { core, edition, cards: new CardStore() };
   core.onReset(() => sim.cards.clear());
   core.clicks.register(edition, (click) => clickDingtalk(sim, click));
+  core.streams.register(streamPath(sim), dingtalkStreamGateway(sim));
   return { api: route(sim, API), oapi: route(sim, OAPI) };
 }

@@ -1,16 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { feishuEncrypt, feishuLegacyCardSignature, feishuSignature } from '../../src/channels/feishu/feishu.crypto.js';
 import type { SimApp } from '../core/apps.js';
-import { parseMaybeJson, type CallbackAnswer } from '../core/callbacks.js';
-import type { SimClickRequest, SimClickResult } from '../core/clicks.js';
-import type { SimClickRecord, SimMessage } from '../core/inbox.js';
+import { deliverClick, type SimClickResult } from '../core/clicks.js';
+import type { SimMessage } from '../core/inbox.js';
 import { SimInputError } from '../core/types.js';
 import type { SimUser } from '../core/users.js';
-import { findButton, isSchema2, isShared, type CardButton } from './cards.js';
+import { applyAnswer, type Click } from './answer.js';
+import { findButton, type CardButton } from './cards.js';
 import { isGroupMessage } from './messages.js';
 import type { FeishuSim } from './wire.js';
-
-type Click = SimClickRequest & { messageId: string };
+import { clickOverWs } from './ws-click.js';
 
 interface Built {
   headers: Record<string, string>;
@@ -82,51 +81,10 @@ function buildLegacy(sim: FeishuSim, app: SimApp, user: SimUser, message: SimMes
   };
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const LEGACY_CARD_KEYS = ['config', 'header', 'elements', 'i18n_elements', 'card_link', 'schema', 'body'];
-
-/** The card an answer carries: 2.0 `card: {type:'raw', data}` (or template), legacy: the card at top level. */
-function answeredCard(body: Record<string, unknown>, legacy: boolean): unknown {
-  if (legacy) {
-    const card = Object.fromEntries(Object.entries(body).filter(([k]) => LEGACY_CARD_KEYS.includes(k)));
-    return Object.keys(card).length > 0 ? card : undefined;
-  }
-  if (!isObject(body.card)) return undefined;
-  return body.card.type === 'raw' ? body.card.data : body.card;
-}
-
-/** Client-side codes the Feishu app shows the clicker (client ≥ 7.28) when the answer is unusable. */
-function clientError(answer: CallbackAnswer): SimClickRecord['clientError'] {
-  if (answer.failure === 'timeout') return { code: 200341, msg: 'callback did not respond in time' };
-  if (answer.failure === 'connect') return { code: 200342, msg: 'TCP connection failed' };
-  if (answer.failure === 'dns') return { code: 200343, msg: 'DNS resolution failed' };
-  if (answer.failure) return { code: 200080, msg: 'request error' };
-  if (answer.status !== 200) return { code: 200671, msg: 'callback answered with a non-200 status' };
-  return undefined;
-}
-
-/** Record the answer and, if it carries a usable card, show it (to everyone for a shared card). */
-function applyAnswer(sim: FeishuSim, message: SimMessage, click: Click, answer: CallbackAnswer, legacy: boolean) {
-  const base = { at: sim.core.clock.now(), userId: click.userId, action: click.action, cardApplied: false };
-  const record: SimClickRecord = { ...base, ...(answer.status ? { status: answer.status } : {}) };
-  const error = clientError(answer);
-  const parsed = parseMaybeJson(answer.body);
-  if (!answer.failure) record.response = parsed;
-  if (error) return { ...record, clientError: error };
-  if (!isObject(parsed)) return { ...record, clientError: { code: 200672, msg: 'bad response body format' } };
-  if (parsed.toast !== undefined) record.toast = parsed.toast;
-  const card = answeredCard(parsed, legacy);
-  if (card === undefined) return record;
-  if (!isObject(card)) return { ...record, clientError: { code: 200673, msg: 'bad card in response' } };
-  if (isSchema2(message.content as Record<string, unknown>) && card.type !== 'template' && !isSchema2(card)) {
-    return { ...record, clientError: { code: 200830, msg: 'cannot update a schema 2.0 card to 1.0' } };
-  }
-  const shared = isShared(message.content as Record<string, unknown>);
-  sim.core.inbox.update(message, card, 'callback', shared ? undefined : click.userId);
-  return { ...record, cardApplied: true };
-}
-
-/** `POST /_sim/click` for Feishu / Lark: press a button, POST the real callback, apply the answer. */
+/**
+ * `POST /_sim/click` for Feishu / Lark: press a button, send the real callback (POST to the callback URL, or over the
+ * app's long connection when its 订阅方式 is `ws`), apply the answer.
+ */
 export async function clickFeishu(sim: FeishuSim, click: Click): Promise<SimClickResult> {
   const message = sim.core.inbox.get(sim.platform, click.messageId);
   if (!message) throw new SimInputError(`no ${sim.platform} message ${click.messageId}`, 404);
@@ -137,18 +95,26 @@ export async function clickFeishu(sim: FeishuSim, click: Click): Promise<SimClic
   if (isGroupMessage(message) && sim.core.users.statusOn(user, sim.platform) !== 'active') {
     throw new SimInputError(`${user.id} is not a member of ${sim.platform} chat ${message.chatId ?? ''}`, 409);
   }
-  if (!app.callbackUrl) throw new SimInputError(`app ${app.appId} has no callbackUrl (PUT /_sim/apps/...)`, 409);
+  const ws = app.callbackMode === 'ws';
+  if (!ws && !app.callbackUrl) throw new SimInputError(`app ${app.appId} has no callbackUrl (PUT /_sim/apps/...)`, 409);
   const button = findButton(sim.core.inbox.viewFor(message, user.id), click.action);
   if (!button) throw new SimInputError(`the card shows no ${click.action} button`, 409);
   const legacy = click.mode ? click.mode === 'legacy' : app.legacyCallback === true;
+  // The long connection carries the plaintext schema 2.0 body only: no encryption, no signature, no legacy v1.
+  if (ws)
+    return clickOverWs(
+      sim,
+      message,
+      click,
+      legacy ? undefined : JSON.stringify(v2Body(sim, app, user, message, button)),
+    );
+  const url = app.callbackUrl ?? '';
   const built = legacy ? buildLegacy(sim, app, user, message, button) : buildV2(sim, app, user, message, button);
-  const answer = await sim.core.callbacks.post(
-    app.callbackUrl,
-    built.headers,
-    built.body,
-    sim.core.config.callbackTimeoutMs,
-  );
-  const record = applyAnswer(sim, message, click, answer, legacy);
-  message.clicks.push(record);
-  return { url: app.callbackUrl, request: built, answer, record };
+  // A redelivery POSTs the identical request (same headers, body and signature) again.
+  const { first, redelivered } = await deliverClick(message, click.redeliver, async () => {
+    const answer = await sim.core.callbacks.post(url, built.headers, built.body, sim.core.config.callbackTimeoutMs);
+    return { answer, record: applyAnswer(sim, message, click, answer, legacy) };
+  });
+  const result = { url, request: built, answer: first.answer, record: first.record };
+  return redelivered ? { ...result, redelivered } : result;
 }
