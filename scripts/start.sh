@@ -132,6 +132,8 @@ cat <<MSG
   Logs           $DATA_DIR/logs/   (JSON lines)
   Metrics        http://127.0.0.1:$API_PORT/metrics (API), http://$WORKER_METRICS_ADDRESS/metrics (worker)
   Payload codec  $codec_note
+  Card clicks    HTTP callbacks, or per channel stream mode: outbound connections, no inbound port (channel config
+                 callbackMode, or SANDBOX_CALLBACK_MODE=stream on a fresh data/); their state: /health
 
   Authenticate with the bootstrap admin token (kept in $DATA_DIR/admin-token):
     export TOKEN=\$(cat $DATA_DIR/admin-token)

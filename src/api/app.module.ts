@@ -12,6 +12,8 @@ import { createUsageRecorder } from '../usage/usage-recorder.js';
 import { ApprovalsModule } from './approvals/approvals.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallbacksModule } from './callbacks/callbacks.module.js';
+import { CallbackConnections } from './callbacks/stream/callback-connections.js';
+import { CallbackConnectionsModule } from './callbacks/stream/callback-connections.module.js';
 import { ChannelsModule } from './channels/channels.module.js';
 import { CodecModule } from './codec/codec.module.js';
 import { EventsModule } from './events/events.module.js';
@@ -24,6 +26,7 @@ import { ZodValidationPipe } from './common/zod-validation.pipe.js';
 import { HealthModule } from './health/health.module.js';
 import { RequestLoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ApiMetrics } from '../metrics/api-metrics.js';
 import { RulesModule } from './rules/rules.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -46,6 +49,12 @@ export class AppModule {
     const codec = payloadCodecFromEnv(env);
     // Platform calls the API makes itself count against the same monthly quota as the worker's.
     const usageStore = new DbUsageStore(options.store.db);
+    const metrics = new ApiMetrics();
+    const connections = new CallbackConnections({
+      source: options.channelSource,
+      refreshMs: env.CALLBACK_STREAM_REFRESH_MS,
+      metrics,
+    });
     return {
       module: AppModule,
       imports: [
@@ -59,6 +68,7 @@ export class AppModule {
         AuthModule.register(env.ADMIN_TOKEN !== undefined ? { adminToken: env.ADMIN_TOKEN } : {}),
         ApprovalsModule,
         HealthModule,
+        CallbackConnectionsModule.register(connections),
         CallbacksModule.register({ channelSource: options.channelSource }),
         ChannelsModule.register({
           callbackBaseUrl: env.PUBLIC_BASE_URL ?? `http://${env.API_HOST}:${env.API_PORT}`,
@@ -69,7 +79,7 @@ export class AppModule {
         UsersModule,
         RulesModule,
         RequestLoggingModule,
-        MetricsModule.register({ token: env.METRICS_TOKEN }),
+        MetricsModule.register({ token: env.METRICS_TOKEN, metrics }),
         CodecModule.register(codecOptionsFromEnv(env, codec)),
         UsageModule.register({ store: usageStore, channelSource: options.channelSource }),
       ],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChannelKind } from '../domain/channel.js';
-import { DingtalkExclusiveConfig, DingtalkStandardConfig } from './dingtalk/dingtalk.config.js';
+import { DINGTALK_CHECKED, DingtalkExclusiveConfig, DingtalkStandardConfig } from './dingtalk/dingtalk.config.js';
 import { FeishuConfig } from './feishu/feishu.config.js';
 
 /** The fields of each kind's config that are secrets: write-only over the API, encrypted at rest. */
@@ -15,8 +15,8 @@ export const SECRET_FIELDS = {
 export const CHANNEL_CONFIG_SCHEMAS = {
   feishu: FeishuConfig,
   lark: FeishuConfig,
-  dingtalk: DingtalkStandardConfig,
-  'dingtalk-exclusive': DingtalkExclusiveConfig,
+  dingtalk: DINGTALK_CHECKED.dingtalk,
+  'dingtalk-exclusive': DINGTALK_CHECKED['dingtalk-exclusive'],
 } satisfies Record<ChannelKind, z.ZodType>;
 
 /**

@@ -3,8 +3,9 @@ import type { ChannelKind } from '../domain/channel.js';
 import { CHANNEL_KINDS } from '../domain/channel.js';
 import { countingObserver, type PlatformCallObserver } from './call-observer.js';
 import { ChannelError } from './channel-error.js';
-import { createDingtalkProvider } from './dingtalk/index.js';
-import { createFeishuProvider } from './feishu/index.js';
+import type { StreamOpener } from './callback-stream.js';
+import { createDingtalkProvider, createDingtalkStream } from './dingtalk/index.js';
+import { createFeishuProvider, createFeishuStream } from './feishu/index.js';
 import type { ChannelProvider, ChannelProviderRegistry } from './provider.js';
 
 type ProviderFactory = (config: unknown, dispatcher: Dispatcher, options: ChannelRegistryOptions) => ChannelProvider;
@@ -16,6 +17,22 @@ const PROVIDER_FACTORIES = {
   feishu: (config, dispatcher, o) => createFeishuProvider('feishu', config, dispatcher, o),
   lark: (config, dispatcher, o) => createFeishuProvider('lark', config, dispatcher, o),
 } satisfies Record<ChannelKind, ProviderFactory>;
+
+type StreamFactory = (config: unknown, dispatcher: Dispatcher, now: number) => StreamOpener | undefined;
+
+/** Each platform's callback connection (DingTalk Stream mode, Feishu / Lark long connection), when its config wants one. */
+const STREAM_FACTORIES = {
+  dingtalk: (config, dispatcher, now) => createDingtalkStream('dingtalk', config, dispatcher, now),
+  'dingtalk-exclusive': (config, dispatcher, now) =>
+    createDingtalkStream('dingtalk-exclusive', config, dispatcher, now),
+  feishu: (config, dispatcher) => createFeishuStream('feishu', config, dispatcher),
+  lark: (config, dispatcher) => createFeishuStream('lark', config, dispatcher),
+} satisfies Record<ChannelKind, StreamFactory>;
+
+/** The callback connection an enabled channel's stored config asks for; undefined when clicks come over HTTP. */
+export function callbackStreamOf(stored: StoredChannel, dispatcher: Dispatcher, now = Date.now()) {
+  return stored.enabled ? STREAM_FACTORIES[stored.kind](stored.config, dispatcher, now) : undefined;
+}
 
 export interface ChannelRegistryOptions {
   /** Told about every platform call the providers make (usage accounting against monthly quotas). */

@@ -34,6 +34,13 @@ export const EnvSchema = z.object({
   CHANNELS_FILE: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   /**
+   * How often each API replica re-reads the channels for their callback connections (stream mode): a switch or new
+   * credentials saved on another replica take effect within this; on the replica that saved them, at once.
+   */
+  CALLBACK_STREAM_REFRESH_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /** Sandbox mode: seed the four channels with this callback mode (`stream`: clicks come over the connections). */
+  SANDBOX_CALLBACK_MODE: z.enum(['http', 'stream']).default('http'),
+  /**
    * `postgres://…` for PostgreSQL; `memory://` for a throw-away PGlite inside the process (tests); unset: PGlite
    * kept in `${DATA_DIR}/pglite`, opened by one process only (`npm start` serves it to the API and worker).
    */

@@ -74,7 +74,8 @@ export async function openStore(env: Env, options: OpenStoreOptions = {}): Promi
   try {
     if (env.SANDBOX) {
       const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://${env.API_HOST}:${env.API_PORT}`;
-      const channels = options.sandboxChannels ?? sandboxChannels(env.SIMULATOR_URL, publicBaseUrl);
+      const channels =
+        options.sandboxChannels ?? sandboxChannels(env.SIMULATOR_URL, publicBaseUrl, env.SANDBOX_CALLBACK_MODE);
       await seedOnce(handle.db, box, 'sandbox', await sandboxSeed(env, channels));
     }
     await seedNoticeDefaults(handle.db);

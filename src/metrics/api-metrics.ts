@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { API_METRICS } from './metric-names.js';
 
 /**
@@ -28,6 +28,25 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  private readonly streamUp = new Gauge({
+    name: API_METRICS.streamConnected,
+    help: 'Whether the callback connection (DingTalk Stream, Feishu / Lark long connection) is open, per platform',
+    labelNames: ['platform'],
+    registers: [this.registry],
+  });
+  private readonly streamReconnects = new Counter({
+    name: API_METRICS.streamReconnects,
+    help: 'Callback connections opened again after a drop or a platform-requested reconnect, per platform',
+    labelNames: ['platform'],
+    registers: [this.registry],
+  });
+  private readonly streamFrames = new Counter({
+    name: API_METRICS.streamCallbacks,
+    help: 'Callback frames that arrived over a connection, per platform and outcome (received, ignored)',
+    labelNames: ['platform', 'outcome'],
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
@@ -40,6 +59,15 @@ export class ApiMetrics {
   /** `via`: `api`, or the platform a card click came from; `outcome`: applied, already_decided, received, rejected. */
   decision(via: string, outcome: string): void {
     this.decisions.inc({ via, outcome });
+  }
+
+  streamConnected(platform: string, up: boolean, reconnected: boolean): void {
+    this.streamUp.set({ platform }, up ? 1 : 0);
+    if (reconnected) this.streamReconnects.inc({ platform });
+  }
+
+  streamFrame(platform: string, outcome: 'received' | 'ignored'): void {
+    this.streamFrames.inc({ platform, outcome });
   }
 
   approvalStarted(created: boolean): void {

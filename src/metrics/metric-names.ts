@@ -30,6 +30,12 @@ export const API_METRICS = {
   decisions: 'approvals_decisions_total',
   /** Start requests, per result (created, existing). */
   started: 'approvals_started_total',
+  /** 1 while a channel's callback connection (stream mode) is open, else 0, per platform. */
+  streamConnected: 'approvals_callback_connection_up',
+  /** Callback connections reopened after a drop, per platform. */
+  streamReconnects: 'approvals_callback_connection_reconnects_total',
+  /** Frames that arrived over a callback connection, per platform and outcome (received, ignored). */
+  streamCallbacks: 'approvals_callback_connection_frames_total',
   /** Billed platform calls this month as a share of the monthly quota (1 = used up), per platform and app. */
   quotaUsed: 'approvals_platform_quota_used_ratio',
 } as const;

@@ -57,27 +57,39 @@ export async function registerCallbackUrl(
 async function registerOne(input: RegisterCallbacksInput, kind: ChannelKind, url: string): Promise<string | undefined> {
   const stored = await input.channelSource.load(kind);
   if (!stored?.enabled) return 'channel not enabled';
+  const config = stored.config as { appId?: unknown; callbackMode?: unknown; callbackRouteKey?: unknown };
+  const stream = config.callbackMode === 'stream';
   if (kind === 'dingtalk' || kind === 'dingtalk-exclusive') {
+    // In stream mode new cards call back over the connection; cards created before the switch keep their HTTP route.
+    if (stream && config.callbackRouteKey === undefined) return 'stream mode: clicks arrive over the Stream connection';
     const provider = createDingtalkProvider(kind, stored.config, input.dispatcher, {
       ...(input.onCall && { onCall: input.onCall }),
     });
     await provider.registerCallback({ callbackUrl: url, signal: AbortSignal.timeout(10_000) });
     return undefined;
   }
-  if (!input.simulatorUrl) return `paste ${url} into the ${kind} developer console (事件与回调 > 回调配置)`;
-  const appId = (stored.config as { appId?: unknown }).appId;
-  if (typeof appId !== 'string') return 'no appId in the channel config';
-  await putSimulatorCallbackUrl(input, kind, appId, url);
+  if (!input.simulatorUrl) {
+    return stream
+      ? `stream mode: choose 使用长连接接收回调 in the ${kind} developer console (事件与回调 > 回调配置)`
+      : `paste ${url} into the ${kind} developer console (事件与回调 > 回调配置)`;
+  }
+  if (typeof config.appId !== 'string') return 'no appId in the channel config';
+  await putSimulatorApp(input, kind, config.appId, { callbackUrl: url, callbackMode: stream ? 'ws' : 'http' });
   return undefined;
 }
 
-/** Sandbox only: what a developer does in the Feishu / Lark console, done on the simulator's control API. */
-async function putSimulatorCallbackUrl(input: RegisterCallbacksInput, kind: ChannelKind, appId: string, url: string) {
+/** Sandbox only: what a developer does in the Feishu / Lark console (callback URL, 订阅方式), done on the simulator. */
+async function putSimulatorApp(
+  input: RegisterCallbacksInput,
+  kind: ChannelKind,
+  appId: string,
+  settings: { callbackUrl: string; callbackMode: 'http' | 'ws' },
+) {
   const sim = (input.simulatorUrl ?? '').replace(/\/+$/, '');
   const res = await request(`${sim}/_sim/apps/${kind}/${encodeURIComponent(appId)}`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ callbackUrl: url }),
+    body: JSON.stringify(settings),
     dispatcher: input.dispatcher,
     signal: AbortSignal.timeout(10_000),
   });

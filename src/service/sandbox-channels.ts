@@ -12,7 +12,11 @@ const SANDBOX_APPS = {
   'dingtalk-exclusive': { appKey: 'dingsimexclusive0001', secret: 'sim-dingtalk-exclusive', corpId: 'dingsimcorp0002' },
 } as const;
 
-export function sandboxChannels(simulatorUrl: string, publicBaseUrl: string): StoredChannel[] {
+export function sandboxChannels(
+  simulatorUrl: string,
+  publicBaseUrl: string,
+  callbackMode: 'http' | 'stream' = 'http',
+): StoredChannel[] {
   const sim = simulatorUrl.replace(/\/+$/, '');
   const feishuLike = (kind: 'feishu' | 'lark'): StoredChannel => {
     const app = SANDBOX_APPS[kind];
@@ -27,6 +31,7 @@ export function sandboxChannels(simulatorUrl: string, publicBaseUrl: string): St
         ...(app.encrypted ? { encryptKey: `${app.secret}-encrypt-key` } : {}),
         baseUrl: `${sim}/${kind}`,
         consoleBaseUrl: publicBaseUrl,
+        callbackMode,
       },
     };
   };
@@ -45,6 +50,7 @@ export function sandboxChannels(simulatorUrl: string, publicBaseUrl: string): St
         corpId: app.corpId,
         apiBaseUrl: `${sim}/${kind}/api`,
         oapiBaseUrl: `${sim}/${kind}/oapi`,
+        callbackMode,
         callbackRouteKey: `approvals-bridge-${kind}`,
         apiSecret: `${app.secret}-callback-api-secret`,
         consoleBaseUrl: publicBaseUrl,

@@ -61,7 +61,7 @@ async function loadChannelsFile(path: string): Promise<StoredChannel[]> {
 export async function createChannelConfigSource(env: Env): Promise<ChannelConfigSource> {
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://${env.API_HOST}:${env.API_PORT}`;
   const stored = env.SANDBOX
-    ? sandboxChannels(env.SIMULATOR_URL, publicBaseUrl)
+    ? sandboxChannels(env.SIMULATOR_URL, publicBaseUrl, env.SANDBOX_CALLBACK_MODE)
     : env.CHANNELS_FILE
       ? await loadChannelsFile(env.CHANNELS_FILE)
       : [];

@@ -284,7 +284,11 @@ void describe('errors and routing', () => {
   void test('GET /health: Temporal up', async () => {
     const res = await api.request('GET', '/health');
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body, { status: 'ok', temporal: 'up' });
+    assert.deepEqual(
+      res.body,
+      { status: 'ok', temporal: 'up', callbackConnections: {} },
+      'no channel is in stream mode',
+    );
   });
 });
 

@@ -21,8 +21,8 @@ export interface CallbackStack extends Stack {
   startWorkers(): Promise<void>;
 }
 
-export async function startCallbackStack(): Promise<CallbackStack> {
-  const stack = await startStack();
+export async function startCallbackStack(envOverrides: Record<string, string> = {}): Promise<CallbackStack> {
+  const stack = await startStack(envOverrides);
   const registered = await registerCallbackUrls({
     channelSource: stack.deps.channelSource,
     callbackBaseUrl: stack.apiUrl,

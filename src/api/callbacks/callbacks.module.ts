@@ -9,6 +9,7 @@ import type { CallbackClock } from './callbacks.tokens.js';
 import { CardClicksService } from './card-clicks.service.js';
 import { DingtalkCallbacksService } from './dingtalk-callbacks.service.js';
 import { FeishuCallbacksService } from './feishu-callbacks.service.js';
+import { StreamCallbacksService } from './stream/stream-callbacks.service.js';
 
 export interface CallbacksModuleOptions {
   /** The channel configs, from the same ChannelConfigSource the worker reads. */
@@ -17,7 +18,10 @@ export interface CallbacksModuleOptions {
   now?: CallbackClock;
 }
 
-/** POST /callbacks/{feishu,lark,dingtalk,dingtalk-exclusive}: verified card clicks become decisions. */
+/**
+ * POST /callbacks/{feishu,lark,dingtalk,dingtalk-exclusive} and the callback connections of channels in stream mode:
+ * verified card clicks become decisions.
+ */
 @Module({})
 export class CallbacksModule {
   static register(options: CallbacksModuleOptions): DynamicModule {
@@ -32,6 +36,7 @@ export class CallbacksModule {
         CardClicksService,
         FeishuCallbacksService,
         DingtalkCallbacksService,
+        StreamCallbacksService,
       ],
       exports: [CHANNEL_CONFIG_SOURCE],
     };

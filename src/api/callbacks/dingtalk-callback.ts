@@ -27,6 +27,8 @@ export interface DingtalkClick {
   /** The clicker as DingTalk authenticated them (userIdType 1). */
   userId: string;
   outTrackId: string;
+  /** The clicker's org, as the platform names it. */
+  corpId?: string;
   params: DingtalkButtonParams;
 }
 
@@ -55,12 +57,30 @@ export function readDingtalkCallback(
   } catch {
     throw new ApiError('BAD_REQUEST', 'The body is not JSON');
   }
+  return readDingtalkClick(body);
+}
+
+/**
+ * A card callback that came over the Stream connection: the connection itself is authenticated (the gateway
+ * opened it for our app's credentials), so there is no signature; a click from another org is not for us.
+ */
+export function readDingtalkStreamCallback(payload: unknown, corpId: string | undefined): DingtalkClick {
+  const click = readDingtalkClick(payload);
+  if (corpId !== undefined && click.corpId !== undefined && click.corpId !== corpId) {
+    throw unauthenticated(`a click from another organisation (${click.corpId})`);
+  }
+  return click;
+}
+
+/** The click in a verified callback body, as both routes deliver it. */
+function readDingtalkClick(body: unknown): DingtalkClick {
   const callback = parseCardCallback(body);
   if (!callback) throw new ApiError('BAD_REQUEST', 'Not a DingTalk card callback (outTrackId, userId, content)');
   const params = ButtonParams.safeParse(callback.params);
   if (!params.success) throw new ApiError('BAD_REQUEST', 'The button parameters are not an approval action');
-  const { outTrackId, userId } = callback;
-  return { eventId: `${outTrackId}|${userId}|${params.data.action}`, userId, outTrackId, params: params.data };
+  const { outTrackId, userId, corpId } = callback;
+  const eventId = `${outTrackId}|${userId}|${params.data.action}`;
+  return { eventId, userId, outTrackId, params: params.data, ...(corpId !== undefined && { corpId }) };
 }
 
 const REASONS = {

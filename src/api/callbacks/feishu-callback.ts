@@ -43,6 +43,9 @@ export type FeishuCallback =
       sentAt: number;
     };
 
+/** A verified callback other than the url_verification challenge (which only comes over HTTP). */
+export type FeishuAction = Exclude<FeishuCallback, { type: 'challenge' }>;
+
 const Challenge = z.looseObject({
   type: z.literal('url_verification'),
   challenge: z.string().min(1).max(1024),
@@ -64,6 +67,9 @@ const V2Body = z.looseObject({
     context: z.looseObject({ open_message_id: z.string().min(1).max(256).optional() }).optional(),
   }),
 });
+
+/** The same envelope over the long connection, where the Verification Token may be left out. */
+const StreamBody = V2Body.extend({ header: V2Body.shape.header.extend({ token: z.string().optional() }) });
 
 /** card.action.trigger_v1: flat, no event id, never encrypted, signed with SHA-1 over the Verification Token. */
 const LegacyBody = z.looseObject({
@@ -132,11 +138,17 @@ function answerChallenge(ctx: Context, body: z.infer<typeof Challenge>): FeishuC
 function readV2(ctx: Context, payload: Record<string, unknown>, signed: boolean): FeishuCallback {
   const parsed = V2Body.safeParse(payload);
   if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Not a card.action.trigger callback (schema 2.0)');
-  const { header, event } = parsed.data;
+  const { header } = parsed.data;
   checkToken(ctx.secrets.verificationToken, header.token);
   if (header.app_id !== undefined && header.app_id !== ctx.secrets.appId) throw unauthenticated('for another app');
   const sent = signed ? headerTime(ctx) : parseMicroseconds(header.create_time ?? '');
-  checkFresh(sent, ctx.now);
+  return readClick(ctx.now, parsed.data, sent);
+}
+
+/** A verified schema 2.0 envelope: fresh, then the click it carries (another event type is answered `{}`). */
+function readClick(now: number, body: z.infer<typeof StreamBody>, sent: number | undefined): FeishuAction {
+  const { header, event } = body;
+  checkFresh(sent, now);
   if (header.event_type !== 'card.action.trigger') return { type: 'ignored' };
   if (!event.operator || !event.action) throw new ApiError('BAD_REQUEST', 'The card action has no operator or value');
   const messageId = event.context?.open_message_id;
@@ -147,7 +159,7 @@ function readV2(ctx: Context, payload: Record<string, unknown>, signed: boolean)
     openId: event.operator.open_id,
     value: event.action.value,
     ...(messageId !== undefined && { messageId }),
-    sentAt: sent ?? ctx.now,
+    sentAt: sent ?? now,
   };
 }
 
@@ -174,6 +186,20 @@ function readLegacy(ctx: Context, outer: Record<string, unknown>): FeishuCallbac
     messageId: body.open_message_id,
     sentAt: sentAt ?? ctx.now,
   };
+}
+
+/**
+ * A `card.action.trigger` that came over the long connection: no signature and never encrypted (the connection was
+ * opened with the app's credentials), so the envelope is checked instead: this app, the Verification Token when
+ * the platform sends it, and freshness. Legacy v1 card callbacks are not delivered over the connection.
+ */
+export function readFeishuStreamCallback(payload: unknown, secrets: FeishuSecrets, now: number): FeishuAction {
+  const parsed = StreamBody.safeParse(payload);
+  if (!parsed.success) throw new ApiError('BAD_REQUEST', 'Not a card.action.trigger callback (schema 2.0)');
+  const { header } = parsed.data;
+  if (header.app_id !== undefined && header.app_id !== secrets.appId) throw unauthenticated('for another app');
+  if (header.token !== undefined && header.token !== '') checkToken(secrets.verificationToken, header.token);
+  return readClick(now, parsed.data, parseMicroseconds(header.create_time ?? ''));
 }
 
 function headerTime(ctx: Context): number | undefined {

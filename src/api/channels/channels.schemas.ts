@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChannelKind } from '../../domain/channel.js';
+import { CallbackConnectionView } from '../callbacks/stream/connection-view.js';
 
 export { ChannelConfigInput as PutChannelRequest } from '../../channels/channel-config.js';
 export const ChannelKindParam = ChannelKind;
@@ -20,6 +21,10 @@ export const ChannelView = z.object({
     .string()
     .optional()
     .meta({ description: 'Set when the channel notifies nobody (not configured / disabled)' }),
+  callbackConnection: CallbackConnectionView.optional().meta({
+    description:
+      'Stream mode (config.callbackMode "stream"): the connection this API replica keeps to the platform, over which clicks arrive',
+  }),
   callbackRegistration: z
     .object({ status: z.enum(['registered', 'skipped', 'failed']), note: z.string().optional() })
     .optional()

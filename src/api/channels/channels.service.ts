@@ -12,6 +12,9 @@ import { ApiError } from '../common/api-error.js';
 import type { HttpResult } from '../common/http-result.js';
 import { storeCall } from '../common/store-errors.js';
 import { registerCallbackUrl } from '../../service/callback-registration.js';
+import { CALLBACK_CONNECTIONS } from '../callbacks/stream/callback-connections.module.js';
+import type { CallbackConnections } from '../callbacks/stream/callback-connections.js';
+import { withStreamDrain } from './stream-drain.js';
 import { describeFailure, fetchAccessToken, sendTestCard } from './channel-check.js';
 import type {
   ChannelList,
@@ -41,6 +44,7 @@ export class ChannelsService implements OnApplicationShutdown {
   constructor(
     @Inject(STORE) private readonly store: Store,
     @Inject(CHANNELS_SETTINGS) private readonly settings: ChannelsSettings,
+    @Inject(CALLBACK_CONNECTIONS) private readonly connections: CallbackConnections,
   ) {}
 
   /** The last counted calls reach the database before the API stops. */
@@ -65,14 +69,17 @@ export class ChannelsService implements OnApplicationShutdown {
         [{ path: 'kind', message: `must be "${kind}", as in the path` }],
       );
     }
-    const { record, created } = await storeCall(() =>
-      this.store.channels.put(kind, body.config as Record<string, unknown>, body.enabled),
-    );
+    const previous = await storeCall(() => this.store.channels.load(kind));
+    const config = withStreamDrain(kind, previous?.config, body.config, new Date());
+    const { record, created } = await storeCall(() => this.store.channels.put(kind, config, body.enabled));
+    // This replica connects (or disconnects) at once; the others within CALLBACK_STREAM_REFRESH_MS.
+    await this.connections.refresh();
     return { status: created ? 201 : 200, body: await this.registered(this.view(kind, record)) };
   }
 
   async setEnabled(kind: ChannelKind, enabled: boolean): Promise<ChannelView> {
     const record = await storeCall(() => this.store.channels.setEnabled(kind, enabled), 'CHANNEL_NOT_CONFIGURED');
+    await this.connections.refresh();
     return this.registered(this.view(kind, record));
   }
 
@@ -145,10 +152,12 @@ export class ChannelsService implements OnApplicationShutdown {
       const notice = `not configured: PUT /v1/channels/${kind} with its config; it notifies nobody until then`;
       return { kind, configured: false, enabled: false, config: {}, secrets: {}, version: 0, callbackUrl, notice };
     }
+    const connection = this.connections.status(kind);
     return {
       kind,
       configured: true,
       enabled: record.enabled,
+      ...(connection && { callbackConnection: connection }),
       config: record.config,
       secrets: record.secrets,
       version: record.version,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallbackMode } from '../callback-mode.js';
 
 /**
  * Channel config for DingTalk. Both editions use the same hosts and the same `/v1.0/card/*` API (reference §7: the
@@ -14,8 +15,19 @@ const Shared = z.object({
   corpId: z.string().min(1).optional(),
   apiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://api.dingtalk.com'),
   oapiBaseUrl: z.url({ protocol: /^https?$/ }).default('https://oapi.dingtalk.com'),
-  /** Maps card clicks to our callback URL (registered with POST /v1.0/card/callbacks/register). */
-  callbackRouteKey: z.string().min(1).max(128),
+  /**
+   * How card clicks reach us: `http` (DingTalk POSTs to the URL registered for `callbackRouteKey`) or `stream`
+   * (Stream mode: our API keeps a WebSocket to DingTalk's gateway open, so no inbound port is needed). Each card
+   * keeps the route it was created with (`callbackType` is fixed per card instance).
+   */
+  callbackMode: CallbackMode.default('http'),
+  /** Maps card clicks to our callback URL (registered with POST /v1.0/card/callbacks/register); http mode only. */
+  callbackRouteKey: z.string().min(1).max(128).optional(),
+  /**
+   * Set by the API when a channel leaves stream mode: until then the Stream connection stays open, so clicks on
+   * cards created in stream mode still arrive (a card's callback route cannot be changed once it is out).
+   */
+  streamUntil: z.iso.datetime().optional(),
   /** Signs card callbacks (`x-ddpaas-signature`); without it DingTalk sends unsigned callbacks. */
   apiSecret: z.string().min(1).optional(),
   /** Console base URL for "view details" when a ticket has no detailsUrl of its own. */
@@ -40,10 +52,31 @@ export type DingtalkKind = 'dingtalk' | 'dingtalk-exclusive';
 export type DingtalkConfig = DingtalkStandardConfig | DingtalkExclusiveConfig;
 export type DingtalkConfigInput = z.input<typeof DingtalkStandardConfig> | z.input<typeof DingtalkExclusiveConfig>;
 
+/** Where a new card's button clicks go: over the Stream connection, or to the URL registered for the route key. */
+export function cardCallbackRoute(config: DingtalkConfig) {
+  if (config.callbackMode === 'stream') return { callbackType: 'STREAM' as const };
+  return { callbackType: 'HTTP' as const, callbackRouteKey: config.callbackRouteKey };
+}
+
+/** HTTP callbacks need a route key to register our URL under; stream mode needs none. */
+export function requireRouteKeyForHttp(
+  config: { callbackMode?: string; callbackRouteKey?: string },
+  ctx: z.RefinementCtx,
+) {
+  if ((config.callbackMode ?? 'http') === 'http' && config.callbackRouteKey === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['callbackRouteKey'], message: 'required when callbackMode is "http"' });
+  }
+}
+
+/** The complete configs as stored and checked (the plain objects stay extendable for the write schemas). */
+export const DINGTALK_CHECKED = {
+  dingtalk: DingtalkStandardConfig.superRefine(requireRouteKeyForHttp),
+  'dingtalk-exclusive': DingtalkExclusiveConfig.superRefine(requireRouteKeyForHttp),
+} as const;
+
 /** Validate a stored channel config for one edition; the message names fields only, never values. */
 export function parseDingtalkConfig(kind: DingtalkKind, raw: unknown): DingtalkConfig {
-  const schema = kind === 'dingtalk' ? DingtalkStandardConfig : DingtalkExclusiveConfig;
-  const parsed = schema.safeParse(raw);
+  const parsed = DINGTALK_CHECKED[kind].safeParse(raw);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid ${kind} channel config: ${fields}`);

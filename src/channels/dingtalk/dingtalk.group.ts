@@ -1,4 +1,5 @@
 import { ChannelError } from '../channel-error.js';
+import { cardCallbackRoute } from './dingtalk.config.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig } from './dingtalk.config.js';
 import { createAndDeliver, type InstanceContent } from './dingtalk.robot-cards.js';
@@ -78,8 +79,7 @@ export class DingtalkGroupCards {
     const body = {
       cardTemplateId: this.config.cardTemplateId,
       outTrackId,
-      callbackType: 'HTTP',
-      callbackRouteKey: this.config.callbackRouteKey,
+      ...cardCallbackRoute(this.config),
       // No privateData: every member sees the same card (an approval card's buttons carry the group nonce).
       cardData: { cardParamMap: content.params },
       openSpaceId: groupSpaceId(req.chatId),

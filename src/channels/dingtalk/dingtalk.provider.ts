@@ -177,8 +177,10 @@ export class DingtalkProvider
    * registration; either way we compare and call again with forceUpdate:true.
    */
   async registerCallback(input: { callbackUrl: string; signal?: AbortSignal }): Promise<void> {
+    const routeKey = this.config.callbackRouteKey;
+    if (routeKey === undefined) throw new Error('no callbackRouteKey to register the callback URL under');
     const body = (forceUpdate: boolean) => ({
-      callbackRouteKey: this.config.callbackRouteKey,
+      callbackRouteKey: routeKey,
       callbackUrl: input.callbackUrl,
       ...(this.config.apiSecret ? { apiSecret: this.config.apiSecret } : {}),
       forceUpdate,

@@ -1,4 +1,5 @@
 import { ChannelError } from '../channel-error.js';
+import { cardCallbackRoute } from './dingtalk.config.js';
 import type { ParamMap, PrivateData } from './dingtalk.card.js';
 import type { DingtalkClient } from './dingtalk.client.js';
 import type { DingtalkConfig } from './dingtalk.config.js';
@@ -80,8 +81,7 @@ export class DingtalkRobotCards {
     const body = {
       cardTemplateId: this.config.cardTemplateId,
       outTrackId,
-      callbackType: 'HTTP',
-      callbackRouteKey: this.config.callbackRouteKey,
+      ...cardCallbackRoute(this.config),
       cardData: { cardParamMap: content.params },
       ...(Object.keys(data).length > 0 && { privateData: data }),
       openSpaceId: openSpaceId(userIds),

@@ -1,8 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { observerFor, type PlatformCallObserver } from '../call-observer.js';
+import type { StreamOpener } from '../callback-stream.js';
 import { DingtalkClient } from './dingtalk.client.js';
 import { parseDingtalkConfig, type DingtalkKind } from './dingtalk.config.js';
 import { DingtalkProvider } from './dingtalk.provider.js';
+import { dingtalkStreamOpener } from './dingtalk.stream.js';
 
 export { DingtalkProvider } from './dingtalk.provider.js';
 export { DingtalkClient } from './dingtalk.client.js';
@@ -33,4 +35,19 @@ export function createDingtalkProvider(
     ...(observer ? { observer } : {}),
   });
   return new DingtalkProvider(kind, valid, client);
+}
+
+/**
+ * The Stream connection this channel wants, if any: in stream mode, and after leaving it until `streamUntil` (cards
+ * created in stream mode keep calling back over Stream). Undefined: clicks come over HTTP only.
+ */
+export function createDingtalkStream(
+  kind: DingtalkKind,
+  config: unknown,
+  dispatcher: Dispatcher,
+  now = Date.now(),
+): StreamOpener | undefined {
+  const valid = parseDingtalkConfig(kind, config);
+  const draining = valid.streamUntil !== undefined && Date.parse(valid.streamUntil) > now;
+  return valid.callbackMode === 'stream' || draining ? dingtalkStreamOpener(valid, dispatcher) : undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CallbackMode } from '../callback-mode.js';
 
 export type FeishuKind = 'feishu' | 'lark';
 
@@ -14,6 +15,12 @@ export const FeishuConfig = z.object({
   appSecret: z.string().min(1),
   /** Compared with header.token of card callbacks. */
   verificationToken: z.string().min(1),
+  /**
+   * How card clicks reach us: `http` (the console's callback URL) or `stream` (long connection, 使用长连接接收回调:
+   * our API keeps a WebSocket open, so no inbound port is needed). The console setting is app-wide, so switching
+   * it there re-points cards already out as well.
+   */
+  callbackMode: CallbackMode.default('http'),
   /** When set, callbacks are AES-encrypted and signed with it. */
   encryptKey: z.string().min(1).optional(),
   /** Default by kind; the sandbox points it at the simulator, e.g. `http://127.0.0.1:3900/feishu`. */

@@ -1,6 +1,8 @@
 import type { Dispatcher } from 'undici';
+import type { StreamOpener } from '../callback-stream.js';
 import { parseFeishuConfig, type FeishuKind } from './feishu.config.js';
 import { FeishuProvider, type FeishuProviderOptions } from './feishu.provider.js';
+import { feishuStreamOpener } from './feishu.stream.js';
 
 export { FeishuConfig, parseFeishuConfig, FEISHU_DEFAULT_BASE_URL } from './feishu.config.js';
 export type { FeishuConfigInput, FeishuKind, ResolvedFeishuConfig } from './feishu.config.js';
@@ -17,4 +19,14 @@ export function createFeishuProvider(
   options: FeishuProviderOptions = {},
 ): FeishuProvider {
   return new FeishuProvider(kind, parseFeishuConfig(kind, config), dispatcher, options);
+}
+
+/** The long connection this app wants in stream mode (the console setting is app-wide); undefined in HTTP mode. */
+export function createFeishuStream(
+  kind: FeishuKind,
+  config: unknown,
+  dispatcher: Dispatcher,
+): StreamOpener | undefined {
+  const valid = parseFeishuConfig(kind, config);
+  return valid.callbackMode === 'stream' ? feishuStreamOpener(valid, dispatcher) : undefined;
 }
