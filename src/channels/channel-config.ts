@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { ChannelKind } from '../domain/channel.js';
-import { DINGTALK_CHECKED, DingtalkExclusiveConfig, DingtalkStandardConfig } from './dingtalk/dingtalk.config.js';
+import {
+  DINGTALK_CHECKED,
+  DingtalkExclusiveConfig,
+  DingtalkStandardConfig,
+  hasRouteKeyIfHttp,
+  ROUTE_KEY_RULE,
+} from './dingtalk/dingtalk.config.js';
 import { FeishuConfig } from './feishu/feishu.config.js';
 
 /** The fields of each kind's config that are secrets: write-only over the API, encrypted at rest. */
@@ -33,12 +39,12 @@ export const ChannelConfigInput = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('dingtalk'),
     enabled: z.boolean().optional(),
-    config: writable(DingtalkStandardConfig, 'dingtalk'),
+    config: writable(DingtalkStandardConfig, 'dingtalk').refine(hasRouteKeyIfHttp, ROUTE_KEY_RULE),
   }),
   z.object({
     kind: z.literal('dingtalk-exclusive'),
     enabled: z.boolean().optional(),
-    config: writable(DingtalkExclusiveConfig, 'dingtalk-exclusive'),
+    config: writable(DingtalkExclusiveConfig, 'dingtalk-exclusive').refine(hasRouteKeyIfHttp, ROUTE_KEY_RULE),
   }),
   z.object({ kind: z.literal('feishu'), enabled: z.boolean().optional(), config: writable(FeishuConfig, 'feishu') }),
   z.object({ kind: z.literal('lark'), enabled: z.boolean().optional(), config: writable(FeishuConfig, 'lark') }),

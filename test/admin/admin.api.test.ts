@@ -17,7 +17,15 @@ const SEEDED_NOTICE_RULES = [
 type Json = Record<string, unknown>;
 const key = () => randomBytes(32).toString('base64');
 const FEISHU = SANDBOX_APPS.feishu;
-const SECRETS = [FEISHU.appSecret, FEISHU.verificationToken, FEISHU.encryptKey, 'dingtalk-api-secret-value-42', ADMIN];
+const EXCLUSIVE_SECRET = 'exclusive-app-secret-value-7';
+const SECRETS = [
+  FEISHU.appSecret,
+  FEISHU.verificationToken,
+  FEISHU.encryptKey,
+  'dingtalk-api-secret-value-42',
+  EXCLUSIVE_SECRET,
+  ADMIN,
+];
 
 const feishuConfig = (sim: TestSimulator, overrides: Json = {}) => ({
   kind: 'feishu',
@@ -223,9 +231,38 @@ for (const kind of databaseKinds()) {
         missingSecret.body.error.details.map((d) => d.path),
         ['config.appSecret'],
       );
+      // HTTP callbacks need the route key our URL is registered under; stream mode (no inbound URL) does not.
+      const exclusive = {
+        appKey: 'k',
+        appSecret: EXCLUSIVE_SECRET,
+        robotCode: 'r',
+        cardTemplateId: 't',
+        apiBaseUrl: 'http://127.0.0.1:9/unreachable',
+      };
+      const noRouteKey = await api.call<{ error: { details: { path: string }[] } }>(
+        'PUT',
+        '/v1/channels/dingtalk-exclusive',
+        { json: { kind: 'dingtalk-exclusive', enabled: false, config: { ...exclusive, callbackMode: 'http' } } },
+      );
+      assert.equal(noRouteKey.status, 400);
+      assert.deepEqual(
+        noRouteKey.body.error.details.map((d) => d.path),
+        ['config.callbackRouteKey'],
+      );
+      const badMode = await api.call('PUT', '/v1/channels/dingtalk-exclusive', {
+        json: { kind: 'dingtalk-exclusive', config: { ...exclusive, callbackMode: 'websocket' } },
+      });
+      assert.equal(badMode.status, 400, 'callbackMode is http or stream');
+      assert.equal((await api.call<Json>('GET', '/v1/channels/dingtalk-exclusive')).body.configured, false);
+      const stream = await api.call<Json>('PUT', '/v1/channels/dingtalk-exclusive', {
+        json: { kind: 'dingtalk-exclusive', enabled: false, config: { ...exclusive, callbackMode: 'stream' } },
+      });
+      assert.equal(stream.status, 201, JSON.stringify(stream.body));
+      assert.equal((stream.body.config as Json).callbackMode, 'stream');
+      assert.equal(stream.body.callbackConnection, undefined, 'a disabled channel keeps no connection');
+
       const mismatch = await api.call('PUT', '/v1/channels/lark', { json: feishuConfig(sim) });
       assert.equal(mismatch.status, 400, 'the body kind must match the path');
-      assert.equal((await api.call<Json>('GET', '/v1/channels/dingtalk-exclusive')).body.configured, false);
 
       const user = await api.call<{ error: { details: { path: string }[] } }>('PUT', '/v1/users/zed', {
         json: { name: '', email: 'not-an-email', mobile: 'abc', channels: { telegram: true } },
@@ -450,7 +487,11 @@ for (const kind of databaseKinds()) {
       const before = await api.call<{ secrets: Record<string, { keyId: string }> }>('GET', '/v1/channels/feishu');
       assert.equal(before.body.secrets.appSecret?.keyId, 'k1');
       const rotated = await api.call<Json>('POST', '/v1/secrets/rotate');
-      assert.deepEqual(rotated.body, { activeKeyId: 'k2', resealed: 7 }, 'feishu 3, lark 2, dingtalk 2');
+      assert.deepEqual(
+        rotated.body,
+        { activeKeyId: 'k2', resealed: 8 },
+        'feishu 3, lark 2, dingtalk 2, dingtalk-exclusive 1',
+      );
       await restart({ SECRETS_MASTER_KEY: k2, SECRETS_KEY_ID: 'k2' });
       const after = await api.call<{ secrets: Record<string, { keyId: string; masked: string }> }>(
         'GET',

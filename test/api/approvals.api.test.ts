@@ -391,7 +391,7 @@ void describe('Temporal unreachable', () => {
       const { port } = app.getHttpServer().address() as { port: number };
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       assert.equal(health.status, 503);
-      assert.deepEqual(await health.json(), { status: 'degraded', temporal: 'down' });
+      assert.deepEqual(await health.json(), { status: 'degraded', temporal: 'down', callbackConnections: {} });
       const read = await fetch(`http://127.0.0.1:${port}/v1/approvals/T-1`, {
         headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
       });

@@ -22,12 +22,22 @@ const Shared = z.object({
    */
   callbackMode: CallbackMode.default('http'),
   /** Maps card clicks to our callback URL (registered with POST /v1.0/card/callbacks/register); http mode only. */
-  callbackRouteKey: z.string().min(1).max(128).optional(),
+  callbackRouteKey: z
+    .string()
+    .min(1)
+    .max(128)
+    .meta({
+      description: 'Required when callbackMode is "http" (the default): our callback URL is registered under it',
+    })
+    .optional(),
   /**
    * Set by the API when a channel leaves stream mode: until then the Stream connection stays open, so clicks on
    * cards created in stream mode still arrive (a card's callback route cannot be changed once it is out).
    */
-  streamUntil: z.iso.datetime().optional(),
+  streamUntil: z.iso
+    .datetime()
+    .meta({ description: 'Set when the channel leaves stream mode: the Stream connection stays open until then' })
+    .optional(),
   /** Signs card callbacks (`x-ddpaas-signature`); without it DingTalk sends unsigned callbacks. */
   apiSecret: z.string().min(1).optional(),
   /** Console base URL for "view details" when a ticket has no detailsUrl of its own. */
@@ -59,19 +69,21 @@ export function cardCallbackRoute(config: DingtalkConfig) {
 }
 
 /** HTTP callbacks need a route key to register our URL under; stream mode needs none. */
-export function requireRouteKeyForHttp(
-  config: { callbackMode?: string; callbackRouteKey?: string },
-  ctx: z.RefinementCtx,
-) {
-  if ((config.callbackMode ?? 'http') === 'http' && config.callbackRouteKey === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['callbackRouteKey'], message: 'required when callbackMode is "http"' });
-  }
+export function hasRouteKeyIfHttp(config: { callbackMode?: unknown; callbackRouteKey?: unknown }): boolean {
+  return config.callbackMode === 'stream' || typeof config.callbackRouteKey === 'string';
 }
+
+export const ROUTE_KEY_RULE = {
+  path: ['callbackRouteKey'],
+  message: 'required when callbackMode is "http" (the default)',
+  // Also reported beside other mistakes, so an admin sees every missing field at once.
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
 
 /** The complete configs as stored and checked (the plain objects stay extendable for the write schemas). */
 export const DINGTALK_CHECKED = {
-  dingtalk: DingtalkStandardConfig.superRefine(requireRouteKeyForHttp),
-  'dingtalk-exclusive': DingtalkExclusiveConfig.superRefine(requireRouteKeyForHttp),
+  dingtalk: DingtalkStandardConfig.refine(hasRouteKeyIfHttp, ROUTE_KEY_RULE),
+  'dingtalk-exclusive': DingtalkExclusiveConfig.refine(hasRouteKeyIfHttp, ROUTE_KEY_RULE),
 } as const;
 
 /** Validate a stored channel config for one edition; the message names fields only, never values. */
