@@ -96,6 +96,7 @@ void describe('error mapping', () => {
     const grpc = (code: number) => Object.assign(new Error(`${code}`), { code, details: 'x', metadata: {} });
     assert.ok(isTemporalUnavailable(new ServiceError('Failed', { cause: grpc(14) })));
     assert.ok(isTemporalUnavailable(new ServiceError('Failed', { cause: grpc(4) })));
+    assert.ok(isTemporalUnavailable(new ServiceError('Failed', { cause: grpc(1) })), 'CANCELLED: our deadline, raced');
     assert.ok(!isTemporalUnavailable(new ServiceError('Failed', { cause: grpc(3) })), 'INVALID_ARGUMENT is a bug');
     assert.ok(!isTemporalUnavailable(new Error('boom')));
   });

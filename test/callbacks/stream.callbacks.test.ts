@@ -9,6 +9,7 @@ import { request } from 'undici';
 import type { SimClickResult } from '../../sim/core/clicks.js';
 import { encodeFrame, FrameMethod, headerList } from '../../sim/feishu/frame.js';
 import type { StreamStatus } from '../../src/channels/callback-stream.js';
+import { createApi } from '../../src/api/main.js';
 import { CHANNEL_CONFIG_REUSE_MS } from '../../src/db/db-ports.js';
 import type { ChannelKind } from '../../src/domain/channel.js';
 import { registerCallbackUrls } from '../../src/service/callback-registration.js';
@@ -66,7 +67,9 @@ describe('card callbacks over stream mode / long connections', () => {
     );
 
   const press = (kind: ChannelKind, messageId: string, userId: string, extra: Record<string, unknown> = {}) =>
-    stack.sim.control.click<SimClickResult & { redelivered?: { answer: SimClickResult['answer'] } }>({
+    stack.sim.control.click<
+      SimClickResult & { redelivered?: { connectionId?: string; answer: SimClickResult['answer'] } }
+    >({
       platform: kind,
       messageId,
       userId,
@@ -263,6 +266,31 @@ describe('card callbacks over stream mode / long connections', () => {
     await startTicket(stack, 'ST-ROTATE');
     const result = await press('lark', (await cardOf(stack, 'lark', 'bob', 'ST-ROTATE')).id, 'bob');
     assert.equal(result.answer.status, 200);
+  });
+
+  test('two API replicas each keep a connection; a callback pushed to both is decided once', async () => {
+    const second = await createApi({ env: stack.env, temporalClient: stack.temporal.client, logger: false });
+    await second.init();
+    try {
+      const appId = SANDBOX_APPS['dingtalk-exclusive'].appId;
+      const streams = () =>
+        stack.sim.control.call<{ id: string }[]>('GET', `/streams?platform=dingtalk-exclusive&appId=${appId}`);
+      await eventually(streams, (list) => list.length === 2);
+      await startTicket(stack, 'ST-REPLICAS');
+      const card = await cardOf(stack, 'dingtalk-exclusive', 'carol', 'ST-REPLICAS');
+      const result = await press('dingtalk-exclusive', card.id, 'carol', { redeliver: true });
+      assert.notEqual(
+        result.redelivered?.connectionId,
+        result.url.split('/').at(-1),
+        'the second push went to the other replica',
+      );
+      assert.equal(result.answer.status, 200);
+      assert.equal(result.redelivered?.answer.status, 200);
+      await allCardsShow(stack, 'ST-REPLICAS', 'Approved by Carol');
+      assert.equal((await approvalState(stack, 'ST-REPLICAS')).decisions.length, 1, 'one decision');
+    } finally {
+      await second.close();
+    }
   });
 
   test('worker down: a click over the connection is answered in time and applied after the restart', async () => {

@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { request, type Dispatcher } from 'undici';
 import { createApi } from '../../src/api/main.js';
-import { loadEnv } from '../../src/config/env.js';
+import { loadEnv, type Env } from '../../src/config/env.js';
 import { createWorkers } from '../../src/plugins/run-workers.js';
 import { createServiceDeps, type ServiceDeps } from '../../src/service/service-deps.js';
 import { servicePlugins } from '../../src/service/plugins.js';
@@ -13,6 +13,8 @@ import { startDevServer } from './environments.js';
 import { startTestSimulator, type TestSimulator } from './simulator.js';
 
 export interface Stack {
+  /** The validated environment the worker and API were built from (a second API replica can share it). */
+  env: Env;
   temporal: TestWorkflowEnvironment;
   sim: TestSimulator;
   deps: ServiceDeps;
@@ -88,6 +90,7 @@ export async function startStack(envOverrides: Record<string, string> = {}): Pro
   };
 
   return {
+    env,
     temporal,
     sim,
     deps,
