@@ -145,11 +145,11 @@ export class BenchStack {
   }
 
   /** Calls the API as the bootstrap admin. */
-  api<T>(method: 'GET' | 'POST', path: string, body?: unknown) {
+  api<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) {
     return callJson<T>(method, `${this.apiUrl}${path}`, body, { authorization: `Bearer ${this.adminToken}` });
   }
 
-  apiExpect<T>(status: number | number[], method: 'GET' | 'POST', path: string, body?: unknown) {
+  apiExpect<T>(status: number | number[], method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) {
     return expectJson<T>(status, method, `${this.apiUrl}${path}`, body, { authorization: `Bearer ${this.adminToken}` });
   }
 
