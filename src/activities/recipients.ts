@@ -4,6 +4,7 @@ import type { ChannelKind } from '../domain/channel.js';
 import { channelOffReason, eventOffReason } from '../domain/notice-settings.js';
 import type { Recipient, Unreachable } from '../domain/state.js';
 import type { User } from '../domain/user.js';
+import { readerOf } from '../i18n/reader.js';
 import type { UserDirectory } from '../store/ports.js';
 import type { ResolveRecipientsInput, ResolveRecipientsResult } from './contract.js';
 import { toActivityFailure } from './channel-failure.js';
@@ -19,6 +20,7 @@ export async function resolveRecipients(
   input: ResolveRecipientsInput,
 ): Promise<ResolveRecipientsResult> {
   const users = await candidateUsers(deps.directory, input);
+  const tenant = (await deps.directory.tenantSettings?.(input.tenant)) ?? {};
   const enabled = await deps.channels.enabledKinds();
   const wanted = input.spec.channels.length > 0 ? input.spec.channels : enabled;
   // People are resolved many at a time: each needs a directory read and a cached-id read or a platform lookup,
@@ -37,8 +39,9 @@ export async function resolveRecipients(
       if (reason) unreachable.push({ userId: user.id, kind, reason });
     }
     if (wanted.length === 0) unreachable.push({ userId: user.id, reason: 'no channel is enabled' });
+    const reader = readerOf(user, tenant);
     const recipient =
-      channels.length > 0 ? { userId: user.id, name: user.name, level: input.level, channels } : undefined;
+      channels.length > 0 ? { userId: user.id, name: user.name, level: input.level, channels, reader } : undefined;
     return { recipient, unreachable };
   });
   return {

@@ -28,6 +28,7 @@ import { RequestLoggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ApiMetrics } from '../metrics/api-metrics.js';
 import { RulesModule } from './rules/rules.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
 import { UsageModule } from './usage/usage.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -78,6 +79,7 @@ export class AppModule {
         EventsModule,
         UsersModule,
         RulesModule,
+        TenantsModule,
         RequestLoggingModule,
         MetricsModule.register({ token: env.METRICS_TOKEN, metrics }),
         CodecModule.register(codecOptionsFromEnv(env, codec)),

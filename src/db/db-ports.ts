@@ -1,3 +1,4 @@
+import type { TenantSettingsRepository } from './tenant-settings.repo.js';
 import {
   isBatchNoticeProvider,
   isGroupCardProvider,
@@ -46,8 +47,12 @@ export function dbPolicySource(rules: RuleRepository): PolicySource {
   };
 }
 
-export function dbUserDirectory(users: UserRepository): UserDirectory {
-  return { get: (id) => users.get(id), membersOf: (role) => users.membersOf(role) };
+export function dbUserDirectory(users: UserRepository, tenants?: TenantSettingsRepository): UserDirectory {
+  return {
+    get: (id) => users.get(id),
+    membersOf: (role) => users.membersOf(role),
+    ...(tenants && { tenantSettings: (tenant: string) => tenants.get(tenant) }),
+  };
 }
 
 /** Channel configs loaded (and secrets opened) from the database on every call. */

@@ -32,7 +32,17 @@ export interface UsersTable {
   channels: Json<Record<string, boolean>>;
   /** Per-event notice settings (NoticeSettings). */
   notices: ColumnType<Record<string, unknown>, string | undefined, string>;
+  locale: string | null;
+  time_zone: string | null;
   created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A tenant's defaults for readers who chose no language or time zone. */
+export interface TenantSettingsTable {
+  tenant: string;
+  locale: string | null;
+  time_zone: string | null;
   updated_at: Timestamp;
 }
 
@@ -94,6 +104,7 @@ export interface MetaTable {
 export interface DB {
   channels: ChannelsTable;
   users: UsersTable;
+  tenant_settings: TenantSettingsTable;
   platform_ids: PlatformIdsTable;
   rules: RulesTable;
   rule_versions: RuleVersionsTable;

@@ -9,6 +9,7 @@ import { EventStateRepository } from './event-states.repo.js';
 import { RuleRepository } from './rules.repo.js';
 import { parseKeyList, SANDBOX_SECRET_KEY, SecretBox, type SecretKey } from './secret-box.js';
 import { seedNoticeDefaults } from './notice-defaults.js';
+import { TenantSettingsRepository } from './tenant-settings.repo.js';
 import { RulesFile, seedOnce, type SeedData } from './seed.js';
 import { TokenRepository } from './tokens.repo.js';
 import { PlatformIdRepository, UserRepository } from './users.repo.js';
@@ -24,6 +25,7 @@ export interface Store {
   rules: RuleRepository;
   tokens: TokenRepository;
   eventStates: EventStateRepository;
+  tenantSettings: TenantSettingsRepository;
   /** Gives the database back (closed when the process's last user releases it). */
   release(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export function storeOver(db: Database, target: DatabaseTarget, box: SecretBox, 
     rules: new RuleRepository(db),
     tokens: new TokenRepository(db),
     eventStates: new EventStateRepository(db),
+    tenantSettings: new TenantSettingsRepository(db),
     release,
   };
 }

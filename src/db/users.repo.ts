@@ -31,6 +31,8 @@ function columns(user: User) {
     roles: user.roles,
     channels: JSON.stringify(user.channels),
     notices: JSON.stringify(user.notices),
+    locale: user.locale ?? null,
+    time_zone: user.timeZone ?? null,
   };
 }
 
@@ -44,6 +46,8 @@ function toUser(row: UserRow): UserRecord {
       roles: row.roles,
       channels: row.channels,
       notices: row.notices,
+      ...(row.locale !== null ? { locale: row.locale } : {}),
+      ...(row.time_zone !== null ? { timeZone: row.time_zone } : {}),
     }),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),

@@ -1,3 +1,4 @@
+import type { Reader } from '../i18n/locale.js';
 import type { ApprovalStatus, TicketField } from './approval.js';
 
 /** The ticket as every card shows it, approval card or notice (ticket content is shown as sent). */
@@ -33,6 +34,8 @@ export interface CardRecipient {
   userId: string;
   name: string;
   platformUserId: string;
+  /** Their language and time zone; the default reader (en-US, UTC) when unknown (e.g. a group chat). */
+  reader?: Reader;
 }
 
 /** A recipient of a shared card, with the nonce their own buttons carry (DingTalk `privateData`). */

@@ -1,4 +1,5 @@
 import type { PlatformCalls } from './platform-calls.js';
+import type { Reader } from '../i18n/locale.js';
 import type { ChannelKind } from './channel.js';
 import type { ApprovalStatus, DecisionKind, TicketField } from './approval.js';
 import type { ApprovalMode } from './policy.js';
@@ -11,6 +12,8 @@ export interface Recipient {
   level: number;
   /** Channels this approver is reached on, with the platform user id on each. */
   channels: { kind: ChannelKind; platformUserId: string }[];
+  /** Their language and time zone (theirs, else the tenant's); cards and answers speak to them in it. */
+  reader?: Reader;
 }
 
 /** An approver who could not be reached on a channel, with the reason (never silently skipped). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChannelKind } from './channel.js';
 import { NoticeSettings } from './notice.js';
+import { Locale, TimeZone } from '../i18n/locale.js';
 
 /** A person who may request or approve; contacts map to platform user ids (by mobile or email). */
 export const User = z.object({
@@ -17,6 +18,10 @@ export const User = z.object({
   channels: z.partialRecord(ChannelKind, z.boolean()).default({}),
   /** Per-event notice settings (`{"approved": {"enabled": false}}`); an event missing here is on. */
   notices: NoticeSettings.default({}),
+  /** The language cards, answers and notices speak to this user; the tenant's default when unset. */
+  locale: Locale.optional(),
+  /** Where this user's times are shown (IANA, e.g. Asia/Shanghai); the tenant's default when unset. */
+  timeZone: TimeZone.optional(),
 });
 export type User = z.infer<typeof User>;
 export type UserInput = z.input<typeof User>;

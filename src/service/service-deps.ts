@@ -80,7 +80,7 @@ export async function createServiceDeps(env: Env): Promise<ServiceDeps> {
   );
   return {
     policies: dbPolicySource(store.rules),
-    directory: dbUserDirectory(store.users),
+    directory: dbUserDirectory(store.users, store.tenantSettings),
     channelSource,
     channels: cachedResolution(
       createChannelRegistry(recentChannelSource(channelSource), dispatcher, { onCall: usage.observer }),

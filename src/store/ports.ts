@@ -1,5 +1,6 @@
 import type { ApprovalNotices } from '../domain/notice-state.js';
 import type { ApprovalPolicy } from '../domain/policy.js';
+import type { TenantSettings } from '../i18n/reader.js';
 import type { User } from '../domain/user.js';
 
 /** Where approval policies come from (a config file today; stored, versioned rules later). */
@@ -17,4 +18,6 @@ export interface PolicySource {
 export interface UserDirectory {
   get(userId: string): Promise<User | undefined>;
   membersOf(role: string): Promise<User[]>;
+  /** The tenant's reader defaults for users who chose no language or zone (none: en-US / UTC). */
+  tenantSettings?(tenant: string): Promise<TenantSettings>;
 }

@@ -48,13 +48,18 @@ export function cardOf(book: ApprovalBook, group: readonly Delivery[], d: Delive
 }
 
 function cardInput(book: ApprovalBook, d: Delivery) {
-  const platformUserId =
-    book.state.recipients.find((r) => r.userId === d.userId)?.channels.find((c) => c.kind === d.kind)?.platformUserId ??
-    '';
+  const recipient = book.state.recipients.find((r) => r.userId === d.userId);
+  const platformUserId = recipient?.channels.find((c) => c.kind === d.kind)?.platformUserId ?? '';
+  const reader = recipient?.reader;
   return {
     kind: d.kind,
     cardRef: d.cardRef ?? '',
-    recipient: { userId: d.userId, name: recipientName(book.state, d.userId), platformUserId },
+    recipient: {
+      userId: d.userId,
+      name: recipientName(book.state, d.userId),
+      platformUserId,
+      ...(reader && { reader }),
+    },
     card: cardFor(book, d.userId, d.kind, d.level),
   };
 }

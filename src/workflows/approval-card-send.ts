@@ -66,10 +66,12 @@ async function sendOne(
   level: number,
   keepHash: boolean,
 ): Promise<void> {
+  const { reader } = target.recipient;
   const recipient = {
     userId: target.recipient.userId,
     name: target.recipient.name,
     platformUserId: target.platformUserId,
+    ...(reader && { reader }),
   };
   const card = cardFor(book, recipient.userId, target.kind, level);
   const input = { kind: target.kind, recipient, card, idempotencyKey: delivery.idempotencyKey };
@@ -104,6 +106,7 @@ async function sendShared(book: ApprovalBook, kind: ChannelKind, sends: readonly
     name: target.recipient.name,
     platformUserId: target.platformUserId,
     nonce: card.nonce,
+    ...(target.recipient.reader && { reader: target.recipient.reader }),
   }));
   try {
     const sent = await channel(kind).sendSharedCard.executeWithOptions(

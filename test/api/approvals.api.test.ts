@@ -349,6 +349,7 @@ void describe('docs', () => {
       '/v1/rules/{id}',
       '/v1/rules/{id}/versions/{version}',
       '/v1/secrets/rotate',
+      '/v1/tenants/{tenant}/settings',
       '/v1/tokens',
       '/v1/users',
       '/v1/users/{id}',

@@ -202,7 +202,11 @@ describe('card callbacks from Feishu and Lark', () => {
     assert.deepEqual(answerOf(dave).toast, {
       type: 'error',
       content: 'You are not an approver of this ticket',
-      i18n: { en_us: 'You are not an approver of this ticket' },
+      i18n: {
+        en_us: 'You are not an approver of this ticket',
+        zh_cn: '您不是此工单的审批人',
+        ja_jp: 'あなたはこのチケットの承認者ではありません',
+      },
     });
     assert.equal(answerOf(dave).card, undefined, 'the card stays as it is');
     // A colleague in the same chat: carol approves this ticket, but this is bob's card (bob's nonce).
@@ -227,7 +231,7 @@ describe('card callbacks from Feishu and Lark', () => {
     assert.equal(res.status, 200);
     const toast = (res.body as FeishuAnswer).toast;
     assert.equal(toast?.type, 'warning');
-    assert.match(toast?.content ?? '', /^Already approved by Bob Li at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
+    assert.match(toast?.content ?? '', /^Already approved by Bob Li at [A-Z][a-z]{2} \d{1,2}, \d{2}:\d{2} \(UTC\)$/);
     const after = await approvalState(stack, 'FS-CLOSED');
     assert.equal(after.status, 'approved');
     assert.deepEqual(after.decisions, closed.decisions);

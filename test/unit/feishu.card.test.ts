@@ -62,7 +62,7 @@ void describe('renderFeishuCard', () => {
       'Alice Requester',
       'Database: orders_prod',
       'Rows: 120000',
-      '2026-05-02 08:30 UTC',
+      'May 2, 08:30 (UTC)',
     ]) {
       assert.ok(text.includes(s), `card shows ${s}`);
     }
@@ -93,7 +93,7 @@ void describe('renderFeishuCard', () => {
       const header = card.header as { title: { content: string }; subtitle: { content: string }; template: string };
       assert.equal(header.title.content, title);
       assert.equal(header.template, colour);
-      assert.ok(header.subtitle.content.startsWith('2026-05-01 09:15 UTC'));
+      assert.ok(header.subtitle.content.startsWith('May 1, 09:15 (UTC)'), header.subtitle.content);
       assert.ok(!texts(card).includes('nonce-abc'), 'final cards carry no nonce');
       assert.ok(texts(card).includes('[View details](https://console.example.com/tickets/T-1001)'));
     });
@@ -114,5 +114,44 @@ void describe('renderFeishuCard', () => {
       renderReminderText(createTestCard(), 2),
       /^Reminder 2: "Export orders table" \(ticket.data_export T-1001\)/,
     );
+  });
+
+  void it("speaks each reader's language: content in theirs, i18n_content in every one, times in their zone", () => {
+    const card = renderFeishuCard(
+      createTestCard({ status: 'approved', decidedBy: '李四', decidedAt: '2026-12-05T22:20:00.000Z' }),
+      { reader: { locale: 'zh-CN', timeZone: 'Asia/Shanghai', ownZone: true } },
+    );
+    const header = card.header as { title: { content: string; i18n_content: Record<string, string> } };
+    assert.equal(header.title.content, '已由 李四 批准');
+    assert.deepEqual(header.title.i18n_content, {
+      zh_cn: '已由 李四 批准',
+      en_us: 'Approved by 李四',
+      ja_jp: '李四 さんが承認しました',
+    });
+    const all = texts(card);
+    assert.ok(all.includes('已由 李四 于 12月6日 06:20 批准'), 'the outcome line, in Shanghai time');
+    assert.ok(all.includes('Approved by 李四 at Dec 6, 06:20'));
+    assert.ok(all.includes('李四 さんが 12月6日 06:20 に承認しました'));
+    assert.ok(!all.includes('GMT+8'), "the reader's own zone is not named");
+  });
+
+  void it("names the zone when it is not the reader's own (a tenant default)", () => {
+    const card = renderFeishuCard(createTestCard(), { reader: { locale: 'ja-JP', timeZone: 'Asia/Tokyo' } });
+    assert.ok(texts(card).includes('期限: 5月2日 17:30 (JST)'), texts(card));
+  });
+
+  void it('every text we write carries all three languages; ticket content is shown as sent', () => {
+    const card = renderFeishuCard(createTestCard(), { reader: { locale: 'en-US', timeZone: 'UTC' } });
+    const ours = collect(card, 'plain_text').filter((t) => t.i18n_content !== undefined);
+    assert.ok(ours.length >= 8, `${ours.length} localized texts`);
+    for (const t of ours) assert.deepEqual(Object.keys(t.i18n_content as object).sort(), ['en_us', 'ja_jp', 'zh_cn']);
+    const field = collect(card, 'plain_text').find((t) => t.content === 'Database: orders_prod');
+    assert.equal(field?.i18n_content, undefined, "the ticket system's label and value, as sent");
+  });
+
+  void it("renders the reminder in the reader's language", () => {
+    const zh = renderReminderText(createTestCard(), 2, { locale: 'zh-CN', timeZone: 'Asia/Shanghai', ownZone: true });
+    assert.match(zh, /^第 2 次提醒：Alice Requester 提交的「Export orders table」/);
+    assert.match(zh, /截止时间：5月2日 16:30。$/);
   });
 });

@@ -133,7 +133,11 @@ describe('group-chat cards on Feishu', () => {
       assert.deepEqual(answerOf(refused).toast, {
         type: 'error',
         content: 'You are not an approver of this ticket',
-        i18n: { en_us: 'You are not an approver of this ticket' },
+        i18n: {
+          en_us: 'You are not an approver of this ticket',
+          zh_cn: '您不是此工单的审批人',
+          ja_jp: 'あなたはこのチケットの承認者ではありません',
+        },
       });
       assert.equal(answerOf(refused).card, undefined, 'the group card stays as it is');
     }

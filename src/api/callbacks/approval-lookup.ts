@@ -5,6 +5,7 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import type { OrchestrationActivities } from '../../activities/contract.js';
 import { approvalWorkflowId } from '../../domain/approval.js';
+import { ReaderSchema } from '../../i18n/locale.js';
 import { ChannelKind } from '../../domain/channel.js';
 import type { ApprovalResult, ApprovalState, Recipient } from '../../domain/state.js';
 import { state as stateQuery } from '../../workflows/definitions.js';
@@ -45,6 +46,7 @@ const ResolvedRecipients = z.looseObject({
       name: z.string(),
       level: z.number(),
       channels: z.array(z.looseObject({ kind: ChannelKind, platformUserId: z.string() })),
+      reader: ReaderSchema.optional().catch(undefined),
     }),
   ),
 });

@@ -2,6 +2,8 @@ import type { DecisionKind } from '../../domain/approval.js';
 import type { ApprovalCard } from '../../domain/card.js';
 import type { ChannelKind } from '../../domain/channel.js';
 import { stableHash } from '../../domain/ids.js';
+import type { Reader } from '../../i18n/locale.js';
+import type { LocalText } from '../../i18n/say.js';
 
 /**
  * One verified button click, platform-neutral. `platformUserId` comes from the platform's verified callback
@@ -26,7 +28,10 @@ export type AnswerTone = 'success' | 'info' | 'warning' | 'error';
 /** What the clicker is told, before each platform renders it (Feishu toast + card, DingTalk card data). */
 export interface ClickAnswer {
   tone: AnswerTone;
-  message: string;
+  /** Said in the clicker's language (`reader`); Feishu / Lark toasts also carry every other language. */
+  message: LocalText;
+  /** The clicker's language and zone, when we know who clicked (else the default). */
+  reader?: Reader;
   /** The clicker's card in the approval's new final state, when we know it. */
   card?: ApprovalCard;
   /** Take the buttons off the clicker's card (they voted, or the approval is closed). */

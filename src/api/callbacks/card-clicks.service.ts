@@ -104,16 +104,18 @@ export class CardClicksService {
       platformUserId: click.platformUserId,
       ...(click.answerShowsCard && { answerShowsCard: true }),
     };
+    // The clicker is answered in their own language and zone (resolved with the approval's recipients).
+    const inTheirWords = (answer: ClickAnswer) => (recipient.reader ? { ...answer, reader: recipient.reader } : answer);
     try {
       if (snapshot.kind === 'offline') {
         // No worker answered the query, so none would answer the update: store the decision durably at once.
         const { body } = await this.approvals.recordDecision(click.tenant, click.ticketId, request, answerBy);
-        return outcomes.decided(body, { recipient, kind: click.kind });
+        return inTheirWords(outcomes.decided(body, { recipient, kind: click.kind }));
       }
       const { body } = await this.approvals.submitDecision(click.tenant, click.ticketId, request, deadlines);
-      return outcomes.decided(body, { recipient, kind: click.kind, state: snapshot.state });
+      return inTheirWords(outcomes.decided(body, { recipient, kind: click.kind, state: snapshot.state }));
     } catch (err) {
-      if (err instanceof ApiError && err.status < 500) return outcomes.refused(err.code);
+      if (err instanceof ApiError && err.status < 500) return inTheirWords(outcomes.refused(err.code));
       throw err;
     }
   }

@@ -1,6 +1,6 @@
-import { formatTime } from '../../channels/feishu/feishu.card.js';
 import type { ApprovalCard } from '../../domain/card.js';
 import type { ChannelKind } from '../../domain/channel.js';
+import { text, type LocalText } from '../../i18n/say.js';
 import type { ApprovalResult, ApprovalState, DecideResult, Recipient } from '../../domain/state.js';
 import { cardNonce } from '../../workflows/approval-cards.js';
 import { lateDecision } from '../approvals/approval-views.js';
@@ -8,24 +8,22 @@ import type { DecideResponse } from '../approvals/approvals.schemas.js';
 import type { ApiErrorCode } from '../common/api-error.js';
 import type { ClickAnswer } from './card-click.js';
 
-/** What the clicker is told in every case; pure, so each message is tested on its own. */
-export const NOT_AN_APPROVER = 'You are not an approver of this ticket';
-
+/** What the clicker is told in every case, in no language yet (each platform says it in the clicker's); pure. */
 export function notAnApprover(): ClickAnswer {
-  return { tone: 'error', message: NOT_AN_APPROVER, hideActions: false, final: true };
+  return { tone: 'error', message: text('answer.notApprover'), hideActions: false, final: true };
 }
 
 const REFUSALS: Partial<Record<ApiErrorCode, ClickAnswer>> = {
   NOT_AN_APPROVER: notAnApprover(),
   REQUESTER_CANNOT_DECIDE: {
     tone: 'error',
-    message: 'You requested this ticket and cannot decide it',
+    message: text('answer.requesterCannotDecide'),
     hideActions: true,
     final: true,
   },
   ALREADY_VOTED: {
     tone: 'warning',
-    message: 'You have already decided on this ticket',
+    message: text('answer.alreadyVoted'),
     hideActions: true,
     final: true,
   },
@@ -33,25 +31,23 @@ const REFUSALS: Partial<Record<ApiErrorCode, ClickAnswer>> = {
 
 /** The workflow refused the decision (its update validator), by the API's error code. */
 export function refused(code: ApiErrorCode): ClickAnswer {
-  return (
-    REFUSALS[code] ?? { tone: 'error', message: 'This decision was not accepted', hideActions: false, final: true }
-  );
+  return REFUSALS[code] ?? { tone: 'error', message: text('answer.notAccepted'), hideActions: false, final: true };
 }
 
 export function missing(): ClickAnswer {
-  return { tone: 'warning', message: 'This approval no longer exists', hideActions: true, final: true };
+  return { tone: 'warning', message: text('answer.missing'), hideActions: true, final: true };
 }
 
 /** The run ended without an outcome (terminated, failed). */
 export function endedWithoutOutcome(): ClickAnswer {
-  return { tone: 'warning', message: 'This approval has ended', hideActions: true, final: true };
+  return { tone: 'warning', message: text('answer.ended'), hideActions: true, final: true };
 }
 
 /** Temporal could not be reached: nothing was recorded, and the clicker is told so (the click may be retried). */
 export function unrecorded(): ClickAnswer {
   return {
     tone: 'error',
-    message: 'Your decision could not be recorded right now; please try again in a minute',
+    message: text('answer.unrecorded'),
     hideActions: false,
     final: false,
   };
@@ -71,33 +67,32 @@ export interface Decider {
 /** The answer to a decision the workflow took (or stored durably as "received"). */
 export function decided(response: DecideResponse, who: Decider): ClickAnswer {
   if (response.outcome === 'received') {
-    return { tone: 'info', message: 'Received: your decision is being processed', hideActions: true, final: false };
+    return { tone: 'info', message: text('answer.received'), hideActions: true, final: false };
   }
   if (response.outcome === 'already_decided') {
     const card = clickerCard(who, response.status, response.decidedBy?.name, response.decidedAt);
     return { tone: 'warning', message: alreadyText(response), hideActions: true, final: true, ...card };
   }
-  const verb = response.decision?.decision === 'reject' ? 'rejected' : 'approved';
+  const decision = response.decision?.decision === 'reject' ? 'reject' : 'approve';
   if (response.status === 'pending') {
-    const message = `Recorded: you ${verb}. Waiting for the other approvers`;
-    return { tone: 'success', message, hideActions: true, final: true };
+    return { tone: 'success', message: text(`answer.recorded.${decision}`), hideActions: true, final: true };
   }
   const card = clickerCard(who, response.status, response.decision?.name, response.decision?.at);
-  return { tone: 'success', message: `You ${verb} this request`, hideActions: true, final: true, ...card };
+  return { tone: 'success', message: text(`answer.done.${decision}`), hideActions: true, final: true, ...card };
 }
 
-function alreadyText(result: DecideResult): string {
-  const at = result.decidedAt ? ` at ${formatTime(result.decidedAt)}` : '';
+/** "Already approved by Bob Li at Dec 6, 06:20"; without a name or time, the nearest thing we know. */
+function alreadyText(result: DecideResult): LocalText {
+  const time = result.decidedAt ? { at: result.decidedAt } : '';
   switch (result.status) {
     case 'approved':
     case 'rejected':
-      return `Already ${result.status}${result.decidedBy ? ` by ${result.decidedBy.name}` : ''}${at}`;
+      return text(`answer.already.${result.status}`, { name: result.decidedBy?.name ?? '', time });
     case 'expired':
-      return `This approval expired${at}`;
     case 'withdrawn':
-      return `This request was withdrawn${at}`;
+      return text(`answer.already.${result.status}`, { time });
     case 'pending':
-      return 'This approval is still pending';
+      return text('answer.already.pending');
   }
 }
 

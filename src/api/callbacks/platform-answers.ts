@@ -1,6 +1,8 @@
 import { cardParamMap } from '../../channels/dingtalk/dingtalk.card.js';
 import type { DingtalkCardOptions } from '../../channels/dingtalk/dingtalk.card.js';
-import { renderFeishuCard } from '../../channels/feishu/feishu.card.js';
+import { FEISHU_LANGUAGE, renderFeishuCard } from '../../channels/feishu/feishu.card.js';
+import { DEFAULT_READER } from '../../i18n/locale.js';
+import { say, sayEvery } from '../../i18n/say.js';
 import type { FeishuCardOptions } from '../../channels/feishu/feishu.card.js';
 import type { ClickAnswer } from './card-click.js';
 
@@ -13,9 +15,14 @@ export function feishuAnswer(
   legacy: boolean,
   options: FeishuCardOptions,
 ): Record<string, unknown> {
-  const toast = { type: answer.tone, content: answer.message, i18n: { en_us: answer.message } };
+  const reader = answer.reader ?? DEFAULT_READER;
+  const every = Object.entries(sayEvery(reader, answer.message));
+  const i18n = Object.fromEntries(
+    every.map(([locale, said]) => [FEISHU_LANGUAGE[locale as keyof typeof FEISHU_LANGUAGE], said]),
+  );
+  const toast = { type: answer.tone, content: say(reader, answer.message), i18n };
   if (!answer.card) return { toast };
-  const card = renderFeishuCard(answer.card, options);
+  const card = renderFeishuCard(answer.card, { ...options, reader });
   return legacy ? { ...card, toast } : { toast, card: { type: 'raw', data: card } };
 }
 
@@ -32,7 +39,8 @@ export function dingtalkAnswer(answer: ClickAnswer, options: DingtalkCardOptions
     const full = cardParamMap(answer.card, options);
     params = Object.fromEntries(OUTCOME_KEYS.map((k) => [k, full[k] ?? '']));
   } else {
-    params = { statusText: answer.message, ...(answer.hideActions ? { showActions: 'false' } : {}) };
+    const message = say(answer.reader ?? DEFAULT_READER, answer.message);
+    params = { statusText: message, ...(answer.hideActions ? { showActions: 'false' } : {}) };
   }
   return { cardData: { cardParamMap: params }, cardUpdateOptions: { updateCardDataByKey: true } };
 }

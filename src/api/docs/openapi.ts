@@ -13,6 +13,7 @@ import { ErrorResponse } from '../common/api-error.js';
 import { HealthReport } from '../health/health.schemas.js';
 import { adminPaths, adminSchemas } from './admin-openapi.js';
 import { eventPaths, eventSchemas } from './events-openapi.js';
+import { tenantPaths, tenantSchemas } from './tenants-openapi.js';
 import { error, json, jsonSchema, ref } from './openapi-helpers.js';
 
 const ticketIdParam: ParameterObject = {
@@ -156,7 +157,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
         'Lark. Every error has the shape `{ "error": { "code", "message", "details"? } }`.',
     },
     security: [{ bearer: [] }],
-    paths: { ...paths, ...adminPaths, ...eventPaths },
+    paths: { ...paths, ...adminPaths, ...eventPaths, ...tenantPaths },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <token>' } },
       schemas: {
@@ -173,6 +174,7 @@ export function buildOpenApiDocument(): OpenAPIObject {
         ErrorResponse: jsonSchema(ErrorResponse, 'output'),
         ...adminSchemas,
         ...eventSchemas,
+        ...tenantSchemas,
       },
       responses: {
         BadRequest: errorResponse(

@@ -95,7 +95,11 @@ export class RulesService implements OnModuleDestroy {
       );
     }
     const tag = stored ? ruleVersionTag(stored.id, stored.version) : undefined;
-    const deps = { directory: dbUserDirectory(this.store.users), channels: this.channels, resolve: body.resolve };
+    const deps = {
+      directory: dbUserDirectory(this.store.users, this.store.tenantSettings),
+      channels: this.channels,
+      resolve: body.resolve,
+    };
     const approval = isApprovalRule(rule)
       ? await dryRun(deps, ruleToPolicy(rule), requester.userId, Date.now())
       : undefined;

@@ -1,4 +1,7 @@
 import type { ApprovalCard, TicketOnCard } from '../../domain/card.js';
+import { DEFAULT_READER, LOCALES, type Locale, type Reader } from '../../i18n/locale.js';
+import { say, text, type LocalText } from '../../i18n/say.js';
+import { formatInstant } from '../../i18n/time.js';
 
 /** What a button's callback carries back: ticket, tenant, action, nonce — never the clicker's identity. */
 export interface FeishuButtonValue {
@@ -11,6 +14,11 @@ export interface FeishuButtonValue {
 export interface FeishuCardOptions {
   /** Fallback for "view details" when the card has no detailsUrl: `${consoleBaseUrl}/tickets/${ticketId}`. */
   consoleBaseUrl?: string;
+  /**
+   * Who reads the card: its `content` is in their language and its times in their zone. Every text we write also
+   * carries `i18n_content` in every language, so each client shows its own language (one shared card, many readers).
+   */
+  reader?: Reader;
 }
 
 export type Json = Record<string, unknown>;
@@ -35,11 +43,23 @@ export const line = (text: string): Json => ({ tag: 'div', text: plain(clip(text
 /** Keep a URL intact inside markdown `(...)`: only the characters that would end or break the link are escaped. */
 export const markdownUrl = (url: string): string => url.replace(/[()\s]/g, (c) => encodeURIComponent(c));
 
-/** `2026-05-01T08:30:00.000Z` → `2026-05-01 08:30 UTC` (pure: no locale or local time zone). */
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** The card JSON's language keys (multi-language cards, `i18n_content`; toasts, `toast.i18n`). */
+export const FEISHU_LANGUAGE: Record<Locale, string> = { 'zh-CN': 'zh_cn', 'en-US': 'en_us', 'ja-JP': 'ja_jp' };
+
+/** Our own words (`build` per language, times in the reader's zone): the reader's language, and every other one. */
+export function localized(reader: Reader, build: (r: Reader) => string) {
+  const every = LOCALES.map((locale) => [FEISHU_LANGUAGE[locale], build({ ...reader, locale })]);
+  return { content: build(reader), i18n_content: Object.fromEntries(every) as Record<string, string> };
 }
+
+export const localPlain = (reader: Reader, build: (r: Reader) => string): Json => ({
+  tag: 'plain_text',
+  ...localized(reader, build),
+});
+
+const sayAs = (message: LocalText) => (r: Reader) => say(r, message);
+/** `label: value`: our label in each language, the ticket system's value as sent. */
+const labelled = (key: Parameters<typeof text>[0], value: string) => (r: Reader) => `${say(r, text(key))}: ${value}`;
 
 export function detailsLink(
   card: Pick<TicketOnCard, 'detailsUrl' | 'ticketId'>,
@@ -50,50 +70,50 @@ export function detailsLink(
   return `${options.consoleBaseUrl.replace(/\/+$/, '')}/tickets/${encodeURIComponent(card.ticketId)}`;
 }
 
-function headerTitle(card: ApprovalCard): string {
-  const by = card.decidedBy ?? 'unknown';
+function headerTitle(card: ApprovalCard): LocalText {
+  const name = card.decidedBy ?? '';
   switch (card.status) {
     case 'pending':
-      return `Approval needed: ${clip(card.title, 120)}`;
+      return text('card.title.pending', { title: clip(card.title, 120) });
     case 'approved':
-      return `Approved by ${by}`;
     case 'rejected':
-      return `Rejected by ${by}`;
+      return text(`card.title.${card.status}`, { name });
     case 'expired':
-      return 'Expired';
     case 'withdrawn':
-      return 'Withdrawn';
+      return text(`card.title.${card.status}`);
   }
 }
 
-function headerSubtitle(card: ApprovalCard): string {
+function headerSubtitle(card: ApprovalCard, reader: Reader): Json {
   const ticket = `${card.ticketType} · ${card.ticketId}`;
-  return card.status !== 'pending' && card.decidedAt ? `${formatTime(card.decidedAt)} · ${ticket}` : ticket;
+  const decidedAt = card.decidedAt;
+  if (card.status === 'pending' || !decidedAt) return plain(ticket);
+  return localPlain(reader, (r) => `${formatInstant(decidedAt, r)} · ${ticket}`);
 }
 
-function decisionButton(card: ApprovalCard, action: 'approve' | 'reject'): Json {
+function decisionButton(card: ApprovalCard, action: 'approve' | 'reject', reader: Reader): Json {
   const value: FeishuButtonValue = { t: card.ticketId, tn: card.tenant, a: action, n: card.nonce };
   return {
     tag: 'button',
     element_id: `${action}_btn`,
     type: action === 'approve' ? 'primary_filled' : 'danger',
-    text: plain(action === 'approve' ? 'Approve' : 'Reject'),
+    text: localPlain(reader, sayAs(text(`button.${action}`))),
     behaviors: [{ type: 'callback', value }],
     ...(action === 'reject'
-      ? { confirm: { title: plain('Reject this request?'), text: plain(clip(card.title)) } }
+      ? { confirm: { title: localPlain(reader, sayAs(text('confirm.reject'))), text: plain(clip(card.title)) } }
       : {}),
   };
 }
 
-function pendingActions(card: ApprovalCard, details: string | undefined): Json {
-  const buttons = [decisionButton(card, 'approve'), decisionButton(card, 'reject')];
+function pendingActions(card: ApprovalCard, details: string | undefined, reader: Reader): Json {
+  const buttons = [decisionButton(card, 'approve', reader), decisionButton(card, 'reject', reader)];
   if (details) {
     const link = { type: 'open_url', default_url: details, android_url: '', ios_url: '', pc_url: '' };
     buttons.push({
       tag: 'button',
       element_id: 'details_btn',
       type: 'default',
-      text: plain('View details'),
+      text: localPlain(reader, sayAs(text('button.details'))),
       behaviors: [link],
     });
   }
@@ -101,16 +121,22 @@ function pendingActions(card: ApprovalCard, details: string | undefined): Json {
   return { tag: 'column_set', horizontal_spacing: '8px', columns };
 }
 
-function outcomeLines(card: ApprovalCard): Json[] {
+/** "Approved by Bob Li at Dec 6, 06:20" (the header says who; this line says when), then the reason. */
+function outcomeLines(card: ApprovalCard, reader: Reader): Json[] {
   if (card.status === 'pending') return [];
-  const when = card.decidedAt ? ` at ${formatTime(card.decidedAt)}` : '';
-  const who = card.decidedBy ? ` by ${card.decidedBy}` : '';
-  const lines = [
-    line(`Outcome: ${card.status}${card.status === 'approved' || card.status === 'rejected' ? who : ''}${when}`),
-  ];
-  if (card.reason) lines.push(line(`Reason: ${card.reason}`));
+  const lines: Json[] = [];
+  if (card.decidedAt) {
+    const outcome = text(`card.outcome.${card.status}`, { name: card.decidedBy ?? '', time: { at: card.decidedAt } });
+    lines.push(localLine(reader, sayAs(outcome)));
+  }
+  if (card.reason) lines.push(localLine(reader, labelled('card.label.reason', clip(card.reason))));
   return lines;
 }
+
+const localLine = (reader: Reader, build: (r: Reader) => string): Json => ({
+  tag: 'div',
+  text: localPlain(reader, build),
+});
 
 /**
  * The Feishu / Lark card (schema 2.0) for one approval, the same pure function for "pending" and every final
@@ -118,34 +144,48 @@ function outcomeLines(card: ApprovalCard): Json[] {
  * buttons sit in a column_set. Final states drop every button and keep a plain "view details" link.
  */
 export function renderFeishuCard(card: ApprovalCard, options: FeishuCardOptions = {}): Json {
+  const reader = options.reader ?? DEFAULT_READER;
   const details = detailsLink(card, options);
+  const deadline = (r: Reader) => {
+    const level = card.level > 1 ? ` · ${say(r, text('card.escalationLevel', { level: card.level }))}` : '';
+    return `${say(r, text('card.label.deadline'))}: ${formatInstant(card.deadlineAt, r)}${level}`;
+  };
   const elements: Json[] = [
-    line(`Ticket type: ${card.ticketType}`),
-    line(`Title: ${card.title}`),
-    line(`Requester: ${card.requesterName}`),
+    localLine(reader, labelled('card.label.ticketType', card.ticketType)),
+    localLine(reader, labelled('card.label.title', clip(card.title))),
+    localLine(reader, labelled('card.label.requester', clip(card.requesterName))),
     ...card.fields.map((f) => line(`${f.label}: ${f.value}`)),
-    line(`Deadline: ${formatTime(card.deadlineAt)}${card.level > 1 ? ` · escalation level ${card.level}` : ''}`),
-    ...outcomeLines(card),
+    localLine(reader, deadline),
+    ...outcomeLines(card, reader),
   ];
-  if (card.status === 'pending') elements.push(pendingActions(card, details));
-  else if (details) elements.push({ tag: 'markdown', content: `[View details](${markdownUrl(details)})` });
+  if (card.status === 'pending') elements.push(pendingActions(card, details, reader));
+  else if (details) {
+    const link = (r: Reader) => `[${say(r, text('button.details'))}](${markdownUrl(details)})`;
+    elements.push({ tag: 'markdown', ...localized(reader, link) });
+  }
+  const title = sayAs(headerTitle(card));
+  const summary = localized(reader, (r) => clip(title(r), 100));
   return {
     schema: '2.0',
-    config: { update_multi: true, summary: { content: clip(headerTitle(card), 100) } },
+    config: { update_multi: true, summary },
     header: {
-      title: plain(headerTitle(card)),
-      subtitle: plain(headerSubtitle(card)),
+      title: localPlain(reader, title),
+      subtitle: headerSubtitle(card, reader),
       template: HEADER_COLOUR[card.status],
     },
     body: { elements },
   };
 }
 
-/** Text of reminder `n` (Feishu can't re-ping a card, so the reminder is a reply under it). */
-export function renderReminderText(card: ApprovalCard, reminder: number): string {
-  return clip(
-    `Reminder ${reminder}: "${card.title}" (${card.ticketType} ${card.ticketId}) from ${card.requesterName} ` +
-      `is still waiting for your decision. Deadline: ${formatTime(card.deadlineAt)}.`,
-    1000,
-  );
+/** Text of reminder `n`, in the reader's language (Feishu can't re-ping a card, so the reminder is a reply under it). */
+export function renderReminderText(card: ApprovalCard, reminder: number, reader: Reader = DEFAULT_READER): string {
+  const params = {
+    n: reminder,
+    title: card.title,
+    ticketType: card.ticketType,
+    ticketId: card.ticketId,
+    requester: card.requesterName,
+    deadline: { at: card.deadlineAt },
+  };
+  return clip(say(reader, text('reminder', params)), 1000);
 }

@@ -14,6 +14,7 @@ import type {
 } from '../provider.js';
 import { observerFor, type PlatformCallObserver } from '../call-observer.js';
 import { ChannelError } from '../channel-error.js';
+import type { Reader } from '../../i18n/locale.js';
 import { renderFeishuCard, renderReminderText } from './feishu.card.js';
 import { renderFeishuNotice } from './feishu.notice.js';
 import { FeishuClient } from './feishu.client.js';
@@ -147,7 +148,7 @@ export class FeishuProvider implements ChannelProvider, GroupCardProvider, Group
       path: `/open-apis/im/v1/messages/${encodeURIComponent(req.cardRef)}/reply`,
       body: {
         msg_type: 'text',
-        content: JSON.stringify({ text: renderReminderText(req.card, req.reminder) }),
+        content: JSON.stringify({ text: renderReminderText(req.card, req.reminder, req.recipient.reader) }),
         uuid: feishuUuid(req.idempotencyKey),
       },
       data: MessageData,
@@ -156,8 +157,10 @@ export class FeishuProvider implements ChannelProvider, GroupCardProvider, Group
   }
 
   /** `content` is the card as a JSON string, not an object. */
-  private cardContent(req: { card: UpdateCardRequest['card'] }): string {
-    return JSON.stringify(renderFeishuCard(req.card, this.cardOptions()));
+  /** In the recipient's language and zone (a group chat's card: the default reader, its zone named). */
+  private cardContent(req: { card: UpdateCardRequest['card']; recipient?: { reader?: Reader } }): string {
+    const reader = req.recipient?.reader;
+    return JSON.stringify(renderFeishuCard(req.card, { ...this.cardOptions(), ...(reader && { reader }) }));
   }
 
   private noticeContent(req: { notice: NoticeRequest['notice'] }): string {

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** The languages every word the product writes exists in (src/i18n/messages). */
+export const LOCALES = ['zh-CN', 'en-US', 'ja-JP'] as const;
+export const Locale = z.enum(LOCALES).meta({ description: 'zh-CN, en-US or ja-JP' });
+export type Locale = z.infer<typeof Locale>;
+
+/** True for a zone the platform's Intl knows (IANA names such as Asia/Shanghai, and UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai')
+  .meta({ description: 'IANA time zone, e.g. Asia/Shanghai' });
+
+/**
+ * Who reads a text: their language and time zone. `ownZone` says the zone is the reader's own setting; otherwise
+ * (a tenant default, or a card many people share) times carry the zone's name.
+ */
+export interface Reader {
+  locale: Locale;
+  timeZone: string;
+  ownZone?: boolean;
+}
+
+/** A reader as it travels in workflow state and history (validated where it is read back). */
+export const ReaderSchema = z.object({ locale: Locale, timeZone: TimeZone, ownZone: z.boolean().optional() });
+
+/** When neither the user nor the tenant chose: what the product wrote before it spoke several languages. */
+export const DEFAULT_READER: Reader = { locale: 'en-US', timeZone: 'UTC' };

@@ -1,0 +1,42 @@
+import { LOCALES, type Locale, type Reader } from './locale.js';
+import { EN_US, type Catalogue, type MessageKey } from './messages.en-US.js';
+import { JA_JP } from './messages.ja-JP.js';
+import { ZH_CN } from './messages.zh-CN.js';
+import { formatInstant } from './time.js';
+
+export type { MessageKey } from './messages.en-US.js';
+
+export const CATALOGUES: Record<Locale, Catalogue> = { 'en-US': EN_US, 'zh-CN': ZH_CN, 'ja-JP': JA_JP };
+
+/** A placeholder's value: text as given (names, titles), a number by Intl, or an instant in the reader's zone. */
+export type TextParam = string | number | { at: string };
+
+/** A text not yet in any language: rendered per reader (`say`) or in every language at once (`sayEvery`). */
+export interface LocalText {
+  key: MessageKey;
+  params?: Record<string, TextParam>;
+}
+
+export const text = (key: MessageKey, params?: Record<string, TextParam>): LocalText =>
+  params ? { key, params } : { key };
+
+export function say(reader: Reader, message: LocalText): string {
+  const catalogue = CATALOGUES[reader.locale];
+  return catalogue[message.key].replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = message.params?.[name];
+    if (value === undefined) return whole;
+    // A decider we do not know by name (an old run, a bare API decision) is "someone" in the reader's language.
+    if (name === 'name' && value === '') return catalogue['card.someone'];
+    if (typeof value === 'number') return new Intl.NumberFormat(reader.locale).format(value);
+    if (typeof value === 'string') return value;
+    return formatInstant(value.at, reader);
+  });
+}
+
+/** The text in every language, times in the reader's zone (a Feishu card or toast picks by the client's language). */
+export function sayEvery(reader: Reader, message: LocalText): Record<Locale, string> {
+  return Object.fromEntries(LOCALES.map((locale) => [locale, say({ ...reader, locale }, message)])) as Record<
+    Locale,
+    string
+  >;
+}

@@ -1,0 +1,102 @@
+/**
+ * Each reader in their language and time zone, end to end: a tenant default (zh-CN, Asia/Shanghai), one approver
+ * with their own (ja-JP, Asia/Tokyo) and one without, the same approval on Feishu and Lark, and a click answered in
+ * the clicker's language.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { SimMessage } from '../../sim/core/inbox.js';
+import { eventually } from '../support/stack.js';
+import { cardOf, click, startCallbackStack, startTicket, type CallbackStack } from '../callbacks/callback-stack.js';
+
+type Json = Record<string, unknown>;
+const headerOf = (card: SimMessage) => {
+  const header = (card.content as { header: { title: { content: string; i18n_content: Json } } }).header;
+  return header.title;
+};
+const textOf = (card: SimMessage) => JSON.stringify(card.content);
+
+describe("cards and answers in each reader's language and time zone", () => {
+  let stack: CallbackStack;
+  before(async () => {
+    stack = await startCallbackStack();
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  test('tenant settings: read, replaced, validated', async () => {
+    const initial = await stack.call<Json>('GET', '/v1/tenants/default/settings');
+    assert.deepEqual(initial.body, { tenant: 'default', effective: { locale: 'en-US', timeZone: 'UTC' } });
+    const bad = await stack.call<{ error: { details: { path: string }[] } }>('PUT', '/v1/tenants/default/settings', {
+      locale: 'fr-FR',
+      timeZone: 'Mars/Olympus',
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.error.details.map((d) => d.path).sort(), ['locale', 'timeZone']);
+    assert.equal((await stack.call('PUT', '/v1/tenants/Not A Tenant/settings', {})).status, 400);
+    const put = await stack.call<Json>('PUT', '/v1/tenants/default/settings', {
+      locale: 'zh-CN',
+      timeZone: 'Asia/Shanghai',
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.deepEqual(put.body.effective, { locale: 'zh-CN', timeZone: 'Asia/Shanghai' });
+    const approver = await stack.tokenFor('approver', 'bob');
+    assert.equal((await stack.call('PUT', '/v1/tenants/default/settings', {}, approver)).status, 403);
+  });
+
+  test("a user's own language and zone: set, shown, validated", async () => {
+    const bob = await stack.call<Json>('GET', '/v1/users/bob');
+    const { id: _id, createdAt: _c, updatedAt: _u, platformIds: _p, ...fields } = bob.body;
+    const bad = await stack.call('PUT', '/v1/users/bob', { ...fields, locale: 'en', timeZone: 'JST' });
+    assert.equal(bad.status, 400);
+    const put = await stack.call<Json>('PUT', '/v1/users/bob', { ...fields, locale: 'ja-JP', timeZone: 'Asia/Tokyo' });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    const after = await stack.call<Json>('GET', '/v1/users/bob');
+    assert.equal(after.body.locale, 'ja-JP');
+    assert.equal(after.body.timeZone, 'Asia/Tokyo');
+  });
+
+  test("one approval: bob reads Japanese in Tokyo time, carol the tenant's Chinese in Shanghai time", async () => {
+    const state = await startTicket(stack, 'I18N-1');
+    const deadline = new Date(state.deadlines.finalDeadlineAt);
+    const local = (locale: string, timeZone: string) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(deadline);
+    const tokyo = local('ja-JP', 'Asia/Tokyo');
+    const shanghai = local('zh-CN', 'Asia/Shanghai');
+    for (const kind of ['feishu', 'lark'] as const) {
+      const bobs = await cardOf(stack, kind, 'bob', 'I18N-1');
+      assert.match(headerOf(bobs).content, /^承認依頼：Export orders/);
+      assert.deepEqual(Object.keys(headerOf(bobs).i18n_content).sort(), ['en_us', 'ja_jp', 'zh_cn']);
+      assert.ok(textOf(bobs).includes(`期限: ${tokyo}"`), `${kind}: Tokyo time, his own zone unnamed: ${tokyo}`);
+      const carols = await cardOf(stack, kind, 'carol', 'I18N-1');
+      assert.match(headerOf(carols).content, /^待审批：Export orders/);
+      assert.ok(textOf(carols).includes(`截止时间: ${shanghai} (GMT+8)`), `${kind}: the tenant's zone, named`);
+    }
+  });
+
+  test("the clicker is answered in their language; every card then says who decided, in its reader's", async () => {
+    const card = await cardOf(stack, 'lark', 'bob', 'I18N-1');
+    const result = await click(stack, 'lark', card, 'bob', 'approve');
+    const toast = (JSON.parse(result.answer.body) as { toast: { content: string; i18n: Json } }).toast;
+    assert.equal(toast.content, 'この申請を承認しました');
+    assert.deepEqual(toast.i18n, {
+      zh_cn: '您已批准此申请',
+      en_us: 'You approved this request',
+      ja_jp: 'この申請を承認しました',
+    });
+    await eventually(
+      () => cardOf(stack, 'feishu', 'carol', 'I18N-1'),
+      (c) => headerOf(c).content === '已由 Bob Li 批准',
+    );
+    const bobs = await cardOf(stack, 'feishu', 'bob', 'I18N-1');
+    assert.equal(headerOf(bobs).content, 'Bob Li さんが承認しました');
+  });
+});
