@@ -47,7 +47,10 @@ export function viewOf(
   privateData: ParamMap,
 ): SimCardView {
   const vars = { ...publicData, ...privateData };
-  const buttons = vars.showActions === 'false' ? [] : BUTTONS.map((b) => ({ ...b, params: resolve(b.params, vars) }));
+  // The button labels are template variables too (approveText / rejectText, in the reader's language).
+  const label = (b: (typeof BUTTONS)[number]) => vars[`${b.id}Text`] ?? b.text;
+  const buttons =
+    vars.showActions === 'false' ? [] : BUTTONS.map((b) => ({ ...b, text: label(b), params: resolve(b.params, vars) }));
   return {
     outTrackId: card.outTrackId,
     cardTemplateId: card.cardTemplateId,

@@ -33,16 +33,31 @@ export function createChannelActivities(registry: ChannelProviderRegistry): Chan
         const req = { card, recipients, idempotencyKey, signal: cancellationSignal() };
         return cardRef === undefined ? provider.sendSharedCard(req) : provider.deliverSharedCard({ ...req, cardRef });
       }),
-    updateCard: ({ kind, cardRef, recipient, card }) =>
+    updateCard: ({ kind, cardRef, recipient, card, readers }) =>
       counted(kind, 'updateCard', async () => {
         const provider = await registry.get(kind);
-        await provider.updateCard({ cardRef, recipient, card, signal: cancellationSignal() });
+        await provider.updateCard({
+          cardRef,
+          recipient,
+          card,
+          ...(readers && { readers }),
+          signal: cancellationSignal(),
+        });
         return {};
       }),
-    remind: ({ kind, cardRef, recipient, card, reminder, idempotencyKey }) =>
+    remind: ({ kind, cardRef, recipient, card, reminder, idempotencyKey, readers }) =>
       counted(kind, 'remind', async () => {
         const provider = await registry.get(kind);
-        await provider.remind({ cardRef, recipient, card, reminder, idempotencyKey, signal: cancellationSignal() });
+        const signal = cancellationSignal();
+        await provider.remind({
+          cardRef,
+          recipient,
+          card,
+          reminder,
+          idempotencyKey,
+          ...(readers && { readers }),
+          signal,
+        });
         return {};
       }),
   };

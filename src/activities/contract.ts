@@ -2,7 +2,13 @@
  * The activity surface the workflow calls. Pure types only: the workflow imports this file with `import type`.
  * Orchestration activities run on APPROVALS_TASK_QUEUE; channel activities on channelTaskQueue(kind).
  */
-import type { ApprovalCard, CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
+import type {
+  ApprovalCard,
+  CardRecipient,
+  InstanceReader,
+  SharedCardRecipient,
+  SharedCardResult,
+} from '../domain/card.js';
 import type { ChannelKind } from '../domain/channel.js';
 import type { ApprovalLevel, ApprovalPolicy } from '../domain/policy.js';
 import type { ApprovalNotices } from '../domain/notice-state.js';
@@ -56,6 +62,8 @@ export interface UpdateCardInput {
   cardRef: string;
   recipient: CardRecipient;
   card: ApprovalCard;
+  /** A shared instance's readers who read another language or zone than the default (their private data). */
+  readers?: InstanceReader[];
 }
 
 export interface RemindInput extends UpdateCardInput {

@@ -1,4 +1,10 @@
-import type { ApprovalCard, CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
+import type {
+  ApprovalCard,
+  CardRecipient,
+  InstanceReader,
+  SharedCardRecipient,
+  SharedCardResult,
+} from '../domain/card.js';
 import type { NoticeCard } from '../domain/notice-state.js';
 
 export type { CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
@@ -16,6 +22,8 @@ export interface UpdateCardRequest {
   cardRef: string;
   recipient: CardRecipient;
   card: ApprovalCard;
+  /** A shared instance's readers of their own language or zone (DingTalk: their private data). */
+  readers?: InstanceReader[];
   signal?: AbortSignal;
 }
 

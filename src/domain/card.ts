@@ -38,6 +38,12 @@ export interface CardRecipient {
   reader?: Reader;
 }
 
+/** One reader of a shared card instance, by their id on its platform. */
+export interface InstanceReader {
+  platformUserId: string;
+  reader: Reader;
+}
+
 /** A recipient of a shared card, with the nonce their own buttons carry (DingTalk `privateData`). */
 export interface SharedCardRecipient extends CardRecipient {
   nonce: string;

@@ -37,3 +37,11 @@ export const ReaderSchema = z.object({ locale: Locale, timeZone: TimeZone, ownZo
 
 /** When neither the user nor the tenant chose: what the product wrote before it spoke several languages. */
 export const DEFAULT_READER: Reader = { locale: 'en-US', timeZone: 'UTC' };
+
+/** True for a reader who reads exactly what the default reader does (nothing of their own to send them). */
+export function isDefaultReader(reader: Reader | undefined): boolean {
+  return (
+    reader === undefined ||
+    (reader.locale === DEFAULT_READER.locale && reader.timeZone === DEFAULT_READER.timeZone && !reader.ownZone)
+  );
+}

@@ -3,6 +3,7 @@
  * and what each shows now. Pure over the approval book.
  */
 import type { ChannelKind } from '../domain/channel.js';
+import { isDefaultReader } from '../i18n/locale.js';
 import type { Delivery } from '../domain/state.js';
 import { cardFor, recipientName, sharedCardFor } from './approval-cards.js';
 import type { ApprovalBook } from './approval-rules.js';
@@ -39,12 +40,24 @@ function everyoneOn(group: readonly Delivery[]) {
 /** What one card shows now and who sees it: a shared instance for its whole group, or one recipient's card. */
 export function cardOf(book: ApprovalBook, group: readonly Delivery[], d: Delivery) {
   if (!d.shared) return cardInput(book, d);
+  const readers = readersOf(book, group, d.kind);
   return {
     kind: d.kind,
     cardRef: d.cardRef ?? '',
     recipient: everyoneOn(group),
     card: instanceCard(book, d.kind, d.cardRef),
+    ...(readers.length > 0 && { readers }),
   };
+}
+
+/** The instance's readers with a language and zone of their own: each reads the card in theirs. */
+function readersOf(book: ApprovalBook, group: readonly Delivery[], kind: ChannelKind) {
+  return group.flatMap((d) => {
+    const recipient = book.state.recipients.find((r) => r.userId === d.userId);
+    const platformUserId = recipient?.channels.find((c) => c.kind === kind)?.platformUserId;
+    const reader = recipient?.reader;
+    return reader && !isDefaultReader(reader) && platformUserId ? [{ platformUserId, reader }] : [];
+  });
 }
 
 function cardInput(book: ApprovalBook, d: Delivery) {

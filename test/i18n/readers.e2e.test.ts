@@ -15,6 +15,11 @@ const headerOf = (card: SimMessage) => {
   return header.title;
 };
 const textOf = (card: SimMessage) => JSON.stringify(card.content);
+/** A DingTalk template variable as the user's client resolves it: their private data first, then the public. */
+const dingtalkVar = (card: SimMessage, key: string) => {
+  const view = (card as { view?: { cardParamMap: Json; privateParamMap: Json } }).view;
+  return (view?.privateParamMap[key] ?? view?.cardParamMap[key]) as string | undefined;
+};
 
 describe("cards and answers in each reader's language and time zone", () => {
   let stack: CallbackStack;
@@ -80,6 +85,17 @@ describe("cards and answers in each reader's language and time zone", () => {
       assert.match(headerOf(carols).content, /^待审批：Export orders/);
       assert.ok(textOf(carols).includes(`截止时间: ${shanghai} (GMT+8)`), `${kind}: the tenant's zone, named`);
     }
+    // DingTalk: one shared instance; each recipient's words and times ride in their private data.
+    for (const kind of ['dingtalk', 'dingtalk-exclusive'] as const) {
+      const bobs = await cardOf(stack, kind, 'bob', 'I18N-1');
+      assert.equal(dingtalkVar(bobs, 'statusText'), 'あなたの判断を待っています');
+      assert.equal(dingtalkVar(bobs, 'deadline'), tokyo);
+      assert.equal(dingtalkVar(bobs, 'approveText'), '承認');
+      const carols = await cardOf(stack, kind, 'carol', 'I18N-1');
+      assert.equal(dingtalkVar(carols, 'statusText'), '等待您审批');
+      assert.equal(dingtalkVar(carols, 'deadline'), `${shanghai} (GMT+8)`);
+      assert.equal(dingtalkVar(carols, 'title'), 'Export orders (I18N-1)', 'ticket content as sent');
+    }
   });
 
   test("the clicker is answered in their language; every card then says who decided, in its reader's", async () => {
@@ -98,5 +114,21 @@ describe("cards and answers in each reader's language and time zone", () => {
     );
     const bobs = await cardOf(stack, 'feishu', 'bob', 'I18N-1');
     assert.equal(headerOf(bobs).content, 'Bob Li さんが承認しました');
+    await eventually(
+      () => cardOf(stack, 'dingtalk', 'carol', 'I18N-1'),
+      (c) => dingtalkVar(c, 'statusText')?.startsWith('已由 Bob Li 于 ') === true,
+    );
+    const bobsDingtalk = await cardOf(stack, 'dingtalk', 'bob', 'I18N-1');
+    assert.match(dingtalkVar(bobsDingtalk, 'statusText') ?? '', /^Bob Li さんが .* に承認しました$/);
+  });
+
+  test("a click on DingTalk: the clicker's own view says it in their language", async () => {
+    await startTicket(stack, 'I18N-2');
+    const card = await cardOf(stack, 'dingtalk', 'bob', 'I18N-2');
+    const result = await click(stack, 'dingtalk', card, 'bob', 'reject');
+    const answer = JSON.parse(result.answer.body) as { userPrivateData?: { cardParamMap: Json } };
+    assert.match(String(answer.userPrivateData?.cardParamMap.statusText), /^Bob Li さんが .* に却下しました$/);
+    const after = await cardOf(stack, 'dingtalk', 'bob', 'I18N-2');
+    assert.match(dingtalkVar(after, 'statusText') ?? '', /に却下しました$/);
   });
 });

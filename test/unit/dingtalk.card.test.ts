@@ -6,8 +6,10 @@ import {
   cardParamMap,
   detailsLink,
   privateData,
+  recipientsPrivateData,
   reminderText,
   statusText,
+  wordsFor,
 } from '../../src/channels/dingtalk/dingtalk.card.js';
 
 function createTestCard(overrides: Partial<ApprovalCard> = {}): ApprovalCard {
@@ -39,7 +41,7 @@ void describe('dingtalk card params', () => {
     ]);
     assert.equal(map.showActions, 'true');
     assert.equal(map.level, '1');
-    assert.equal(map.deadline, '2030-01-02 03:04 UTC');
+    assert.equal(map.deadline, 'Jan 2, 03:04 (UTC)');
     assert.equal(map.detailsUrl, 'https://console.example.com/tickets/T-42');
   });
 
@@ -67,13 +69,13 @@ void describe('dingtalk card params', () => {
     const approved = cardParamMap(createTestCard({ status: 'approved', ...decided }), {});
     assert.equal(approved.showActions, 'false');
     assert.equal(approved.status, 'approved');
-    assert.equal(approved.statusText, 'Approved by Bob Approver at 2030-01-01 10:00 UTC');
+    assert.equal(approved.statusText, 'Approved by Bob Approver at Jan 1, 10:00 (UTC)');
     const rejected = createTestCard({ status: 'rejected', ...decided, reason: 'too broad' });
-    assert.equal(statusText(rejected), 'Rejected by Bob Approver at 2030-01-01 10:00 UTC: too broad');
+    assert.equal(statusText(rejected), 'Rejected by Bob Approver at Jan 1, 10:00 (UTC): too broad');
     assert.equal(cardParamMap(rejected, {}).showActions, 'false');
     assert.equal(
       statusText(createTestCard({ status: 'expired' })),
-      'Expired at 2030-01-02 03:04 UTC: no decision in time',
+      'Expired at Jan 2, 03:04 (UTC): no decision in time',
     );
     assert.match(statusText(createTestCard({ status: 'withdrawn' })), /^Withdrawn/);
     assert.equal(cardParamMap(createTestCard({ status: 'withdrawn' }), {}).showActions, 'false');
@@ -82,7 +84,53 @@ void describe('dingtalk card params', () => {
   void it('pending text mentions escalation', () => {
     assert.equal(statusText(createTestCard()), 'Waiting for your decision');
     assert.match(statusText(createTestCard({ level: 2 })), /level 2/);
-    assert.match(reminderText(createTestCard(), 2), /^Reminder 2: .*2030-01-02 03:04 UTC/);
+    assert.match(reminderText(createTestCard(), 2), /^Reminder 2: .*Jan 2, 03:04 \(UTC\)/);
+  });
+});
+
+void describe("dingtalk card in each reader's language", () => {
+  const shanghai = { locale: 'zh-CN', timeZone: 'Asia/Shanghai', ownZone: true } as const;
+  const decided = { status: 'approved', decidedBy: '李四', decidedAt: '2030-01-01T10:00:00.000Z' } as const;
+
+  void it("our words and times in the reader's language and zone; ticket content as sent", () => {
+    const words = wordsFor(createTestCard(decided), shanghai);
+    assert.deepEqual(words, {
+      locale: 'zh-CN',
+      deadline: '1月2日 11:04',
+      statusText: '已由 李四 于 1月1日 18:00 批准',
+      ticketTypeLabel: '工单类型',
+      titleLabel: '标题',
+      requesterLabel: '申请人',
+      deadlineLabel: '截止时间',
+      approveText: '批准',
+      rejectText: '拒绝',
+      detailsText: '查看详情',
+    });
+    const map = cardParamMap(createTestCard(), {}, { locale: 'ja-JP', timeZone: 'Asia/Tokyo' });
+    assert.equal(map.statusText, 'あなたの判断を待っています');
+    assert.equal(map.deadline, '1月2日 12:04 (JST)', 'not their own zone: named');
+    assert.equal(map.title, createTestCard().title);
+  });
+
+  void it('a shared instance: private data per recipient with their nonce and their words, none for the default', () => {
+    const card = createTestCard();
+    const data = recipientsPrivateData(card, [
+      { platformUserId: 'zh-user', nonce: card.nonce, reader: shanghai },
+      { platformUserId: 'own-nonce', nonce: 'n-2' },
+      { platformUserId: 'plain', nonce: card.nonce },
+    ]);
+    assert.deepEqual(Object.keys(data).sort(), ['own-nonce', 'zh-user']);
+    assert.equal(data['zh-user']?.cardParamMap.statusText, '等待您审批');
+    assert.equal(data['zh-user']?.cardParamMap.nonce, undefined, 'the public nonce is not repeated');
+    assert.deepEqual(data['own-nonce'], { cardParamMap: { nonce: 'n-2' } });
+  });
+
+  void it("every locale's values stay within 1 KB", () => {
+    const long = createTestCard({ status: 'rejected', decidedBy: '名'.repeat(100), reason: '理由'.repeat(400) });
+    for (const locale of ['zh-CN', 'en-US', 'ja-JP'] as const) {
+      const map = cardParamMap(long, {}, { locale, timeZone: 'Asia/Shanghai' });
+      for (const [key, value] of Object.entries(map)) assert.ok(Buffer.byteLength(value) <= 1024, `${locale} ${key}`);
+    }
   });
 });
 

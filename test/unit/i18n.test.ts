@@ -24,7 +24,7 @@ describe('the message catalogue', () => {
     for (const locale of ['zh-CN', 'ja-JP'] as const) {
       for (const [key, template] of Object.entries(CATALOGUES[locale])) {
         const words = template.replace(/\{\w+\}/g, '');
-        assert.ok(/[\u3040-\u30ff\u4e00-\u9fff]/.test(words), `${locale} ${key}: "${template}"`);
+        assert.ok(/[\u3040-\u30ff\u4e00-\u9fff\uff00-\uffef]/.test(words), `${locale} ${key}: "${template}"`);
       }
     }
   });

@@ -1,7 +1,7 @@
 import { cardParamMap } from '../../channels/dingtalk/dingtalk.card.js';
 import type { DingtalkCardOptions } from '../../channels/dingtalk/dingtalk.card.js';
 import { FEISHU_LANGUAGE, renderFeishuCard } from '../../channels/feishu/feishu.card.js';
-import { DEFAULT_READER } from '../../i18n/locale.js';
+import { DEFAULT_READER, isDefaultReader } from '../../i18n/locale.js';
 import { say, sayEvery } from '../../i18n/say.js';
 import type { FeishuCardOptions } from '../../channels/feishu/feishu.card.js';
 import type { ClickAnswer } from './card-click.js';
@@ -31,16 +31,21 @@ const OUTCOME_KEYS = ['status', 'statusText', 'showActions'] as const;
 
 /**
  * DingTalk: card data merged by key into the clicker's view (the answer only refreshes the clicker's card, reference
- * §3a). DingTalk has no toast for HTTP callbacks, so the message goes into the status line when there is no card.
+ * §3a), in the clicker's language. DingTalk has no toast for HTTP callbacks, so the message goes into the status line
+ * when there is no card. A clicker who reads their own language has our words in private data, which wins over the
+ * public data in their view: the answer updates those too.
  */
 export function dingtalkAnswer(answer: ClickAnswer, options: DingtalkCardOptions): Record<string, unknown> {
+  const reader = answer.reader ?? DEFAULT_READER;
   let params: Record<string, string>;
   if (answer.card) {
-    const full = cardParamMap(answer.card, options);
+    const full = cardParamMap(answer.card, options, reader);
     params = Object.fromEntries(OUTCOME_KEYS.map((k) => [k, full[k] ?? '']));
   } else {
-    const message = say(answer.reader ?? DEFAULT_READER, answer.message);
-    params = { statusText: message, ...(answer.hideActions ? { showActions: 'false' } : {}) };
+    params = { statusText: say(reader, answer.message), ...(answer.hideActions ? { showActions: 'false' } : {}) };
   }
-  return { cardData: { cardParamMap: params }, cardUpdateOptions: { updateCardDataByKey: true } };
+  const own = !isDefaultReader(answer.reader);
+  const byKey = { updateCardDataByKey: true, ...(own && { updatePrivateDataByKey: true }) };
+  const privately = own ? { userPrivateData: { cardParamMap: params } } : {};
+  return { cardData: { cardParamMap: params }, ...privately, cardUpdateOptions: byKey };
 }

@@ -1,12 +1,18 @@
 import type { ApprovalCard, TicketOnCard } from '../../domain/card.js';
+import { DEFAULT_READER, isDefaultReader, type Reader } from '../../i18n/locale.js';
+import { say, text, type LocalText } from '../../i18n/say.js';
+import { formatInstant } from '../../i18n/time.js';
 
 /**
  * Pure rendering of an ApprovalCard into DingTalk card template variables. DingTalk's `cardParamMap` is
  * Map<String,String>: every value is a string, objects and arrays are JSON strings, values are at most 1 KB.
  *
  * The published template (card builder) binds these variables:
- * - public: ticketType, title, requester, fields (JSON array of {label,value}), deadline, status, statusText,
- *   detailsUrl, showActions ("true"/"false", hides both buttons), ticketId, tenant, level, reminder;
+ * - public: ticketType, title, requester, fields (JSON array of {label,value}), status, detailsUrl, showActions
+ *   ("true"/"false", hides both buttons), ticketId, tenant, level;
+ * - our words and times, public in the default language and private (per user, 私有) in each recipient's: deadline,
+ *   statusText, reminder, the labels ticketTypeLabel, titleLabel, requesterLabel, deadlineLabel, the button texts
+ *   approveText, rejectText, detailsText, and locale (zh-CN, en-US, ja-JP) for anything else the template varies;
  * - nonce: set publicly when the card is created (a shared card's one nonce) and, for recipients with a nonce of
  *   their own, privately (privateData per user, which wins);
  * - buttons "approve" / "reject" (回传请求) with params {action, ticketId: ${ticketId}, tenant: ${tenant},
@@ -27,23 +33,43 @@ export function buttonParams(card: ApprovalCard, action: CardAction): ParamMap {
   return { action, ticketId: card.ticketId, tenant: card.tenant, nonce: card.nonce };
 }
 
-export function cardParamMap(card: ApprovalCard, opts: DingtalkCardOptions): ParamMap {
+/** The card's variables: structure and ticket content, and our words in `reader`'s language (public: the default). */
+export function cardParamMap(card: ApprovalCard, opts: DingtalkCardOptions, reader = DEFAULT_READER): ParamMap {
   const map: ParamMap = {
     ticketType: card.ticketType,
     title: card.title,
     requester: card.requesterName,
     fields: fieldsJson(card),
-    deadline: formatTime(card.deadlineAt),
     status: card.status,
-    statusText: statusText(card),
     detailsUrl: detailsLink(card, opts),
     showActions: String(card.status === 'pending'),
     ticketId: card.ticketId,
     tenant: card.tenant,
     level: String(card.level),
     reminder: '',
+    ...wordsFor(card, reader),
   };
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, k === 'detailsUrl' ? v : clip(v)]));
+}
+
+/**
+ * The variables that carry our words and times, for one reader. A shared instance serves many people: these go in
+ * each recipient's private data (private wins over public), so each reads their own language and zone.
+ */
+export function wordsFor(card: ApprovalCard, reader: Reader): ParamMap {
+  const word = (message: LocalText) => say(reader, message);
+  return {
+    locale: reader.locale,
+    deadline: formatInstant(card.deadlineAt, reader),
+    statusText: clip(statusText(card, reader)),
+    ticketTypeLabel: word(text('card.label.ticketType')),
+    titleLabel: word(text('card.label.title')),
+    requesterLabel: word(text('card.label.requester')),
+    deadlineLabel: word(text('card.label.deadline')),
+    approveText: word(text('button.approve')),
+    rejectText: word(text('button.reject')),
+    detailsText: word(text('button.details')),
+  };
 }
 
 export type PrivateData = Record<string, { cardParamMap: ParamMap }>;
@@ -53,32 +79,47 @@ export function privateData(card: ApprovalCard, platformUserId: string): Private
   return { [platformUserId]: { cardParamMap: { nonce: card.nonce } } };
 }
 
-/** `privateData` of a shared card: every recipient's own nonce under their userId, so their buttons carry it. */
-export function recipientsPrivateData(recipients: readonly { platformUserId: string; nonce: string }[]): PrivateData {
-  return Object.fromEntries(recipients.map((r) => [r.platformUserId, { cardParamMap: { nonce: r.nonce } }]));
+/**
+ * `privateData` of a shared card: each recipient's own nonce (when they have one) and our words in their language,
+ * under their userId. Recipients with neither need none.
+ */
+export function recipientsPrivateData(
+  card: ApprovalCard,
+  recipients: readonly { platformUserId: string; nonce?: string; reader?: Reader }[],
+): PrivateData {
+  const entries = recipients.flatMap((r) => {
+    const params: ParamMap = {
+      ...(r.nonce !== undefined && r.nonce !== card.nonce && { nonce: r.nonce }),
+      ...(r.reader && !isDefaultReader(r.reader) && wordsFor(card, r.reader)),
+    };
+    return Object.keys(params).length > 0 ? [[r.platformUserId, { cardParamMap: params }] as const] : [];
+  });
+  return Object.fromEntries(entries);
 }
 
-export function reminderText(card: ApprovalCard, reminder: number): string {
-  return clip(`Reminder ${reminder}: still waiting for your decision (deadline ${formatTime(card.deadlineAt)})`);
+export function reminderText(card: ApprovalCard, reminder: number, reader = DEFAULT_READER): string {
+  const deadline = { at: card.deadlineAt };
+  return clip(say(reader, text('status.reminder', { n: reminder, deadline })));
 }
 
-export function statusText(card: ApprovalCard): string {
-  const by = card.decidedBy ?? 'unknown';
-  const at = card.decidedAt ? ` at ${formatTime(card.decidedAt)}` : '';
-  const reason = card.reason ? `: ${card.reason}` : '';
+export function statusText(card: ApprovalCard, reader = DEFAULT_READER): string {
+  const name = card.decidedBy ?? '';
+  const time = { at: card.decidedAt ?? card.deadlineAt };
+  const withReason = (status: string) =>
+    card.reason ? say(reader, text('status.withReason', { status, reason: card.reason })) : status;
   switch (card.status) {
     case 'pending':
       return card.level > 1
-        ? `Waiting for your decision (escalated, level ${card.level})`
-        : 'Waiting for your decision';
+        ? say(reader, text('status.pendingEscalated', { level: card.level }))
+        : say(reader, text('status.pending'));
     case 'approved':
-      return `Approved by ${by}${at}`;
+      return say(reader, text('card.outcome.approved', { name, time }));
     case 'rejected':
-      return `Rejected by ${by}${at}${reason}`;
+      return withReason(say(reader, text('card.outcome.rejected', { name, time })));
     case 'expired':
-      return `Expired${at || ` at ${formatTime(card.deadlineAt)}`}: no decision in time`;
+      return say(reader, text('status.expired', { time }));
     case 'withdrawn':
-      return `Withdrawn by the requester${at}${reason}`;
+      return withReason(say(reader, text('status.withdrawn', { time })));
   }
 }
 
@@ -106,11 +147,6 @@ export function fieldsJson(card: Pick<TicketOnCard, 'fields'>): string {
   }));
   while (fields.length > 0 && bytes(JSON.stringify(fields)) > MAX_VALUE_BYTES) fields.pop();
   return JSON.stringify(fields);
-}
-
-function formatTime(iso: string): string {
-  const t = new Date(iso);
-  return Number.isNaN(t.getTime()) ? iso : `${t.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function bytes(s: string): number {

@@ -16,6 +16,7 @@ import type {
   SharedCardRequest,
   UpdateCardRequest,
 } from '../provider.js';
+import { isDefaultReader, type Reader } from '../../i18n/locale.js';
 import type { ApprovalCard, SharedCardResult } from '../../domain/card.js';
 import { ChannelError } from '../channel-error.js';
 import type { DingtalkClient } from './dingtalk.client.js';
@@ -87,7 +88,8 @@ export class DingtalkProvider
   async sendCard(req: SendCardRequest): Promise<{ cardRef: string }> {
     const userId = req.recipient.platformUserId;
     const data = privateData(req.card, userId);
-    const outcomes = await this.robots.send(req.idempotencyKey, this.cardContent(req.card), data, [userId], req.signal);
+    const content = this.cardContent(req.card, req.recipient.reader);
+    const outcomes = await this.robots.send(req.idempotencyKey, content, data, [userId], req.signal);
     throwIfNotDelivered(outcomes.get(userId));
     return { cardRef: req.idempotencyKey };
   }
@@ -97,7 +99,7 @@ export class DingtalkProvider
    * every recipient's robot chat (DingtalkRobotCards: one call per ~40 recipients).
    */
   async sendSharedCard(req: SharedCardRequest): Promise<SharedCardDelivery> {
-    const data = recipientsPrivateData(withOwnNonce(req.card, req.recipients));
+    const data = recipientsPrivateData(req.card, req.recipients);
     const userIds = req.recipients.map((r) => r.platformUserId);
     const outcomes = await this.robots.send(req.idempotencyKey, this.cardContent(req.card), data, userIds, req.signal);
     return { cardRef: req.idempotencyKey, results: recipientResults(req.recipients, outcomes) };
@@ -123,8 +125,8 @@ export class DingtalkProvider
       return this.sendSharedCard({ ...req, idempotencyKey: req.cardRef });
     }
     const reached = req.recipients.filter((r) => outcomes.get(r.platformUserId)?.delivered);
-    const needNonces = withOwnNonce(req.card, reached);
-    if (needNonces.length > 0) await this.bindNonces(req.cardRef, req.card, needNonces, outcomes, req.signal);
+    const needPrivate = withPrivateData(req.card, reached);
+    if (needPrivate.length > 0) await this.bindPrivateData(req.cardRef, req.card, needPrivate, outcomes, req.signal);
     return { cardRef: req.cardRef, results: recipientResults(req.recipients, outcomes) };
   }
 
@@ -158,8 +160,14 @@ export class DingtalkProvider
     return this.groups.send({ ...req, content: this.cardContent(req.card) });
   }
 
+  /**
+   * The card in its new state: a 1:1 card in its recipient's language; a shared instance in the default language,
+   * with each reader of another language or zone given theirs in private data (private wins in their view).
+   */
   async updateCard(req: UpdateCardRequest): Promise<void> {
-    await this.update(req.cardRef, cardParamMap(req.card, this.config), req.signal);
+    const params = cardParamMap(req.card, this.config, req.recipient.reader);
+    const data = req.readers?.length ? recipientsPrivateData(req.card, req.readers) : undefined;
+    await this.update(req.cardRef, params, req.signal, 'update', data);
   }
 
   /**
@@ -168,7 +176,15 @@ export class DingtalkProvider
    * reminder against the 5,000-per-month Standard quota and leave a loose message beside the card.
    */
   async remind(req: ReminderRequest): Promise<void> {
-    await this.update(req.cardRef, { reminder: reminderText(req.card, req.reminder) }, req.signal, 'reminder');
+    const reminder = reminderText(req.card, req.reminder, req.recipient.reader);
+    const readers = req.readers ?? [];
+    const data = Object.fromEntries(
+      readers.map((r) => [
+        r.platformUserId,
+        { cardParamMap: { reminder: reminderText(req.card, req.reminder, r.reader) } },
+      ]),
+    );
+    await this.update(req.cardRef, { reminder }, req.signal, 'reminder', readers.length > 0 ? data : undefined);
   }
 
   /**
@@ -216,10 +232,11 @@ export class DingtalkProvider
   }
 
   /**
-   * Puts the nonces of newly reached recipients on the instance (with the round's public content). When that fails
-   * for good, their cards are there but their buttons carry no nonce: reported as not delivered, with why.
+   * Puts the private data of newly reached recipients on the instance (their nonce, our words in their language;
+   * with the round's public content). When that fails for good, their cards are there but their buttons carry no
+   * nonce: reported as not delivered, with why.
    */
-  private async bindNonces(
+  private async bindPrivateData(
     outTrackId: string,
     card: ApprovalCard,
     reached: readonly SharedCardRecipient[],
@@ -227,7 +244,13 @@ export class DingtalkProvider
     signal?: AbortSignal,
   ): Promise<void> {
     try {
-      await this.update(outTrackId, cardParamMap(card, this.config), signal, 'update', recipientsPrivateData(reached));
+      await this.update(
+        outTrackId,
+        cardParamMap(card, this.config),
+        signal,
+        'update',
+        recipientsPrivateData(card, reached),
+      );
     } catch (err) {
       if (!(err instanceof ChannelError) || err.retryable) throw err;
       const message = `the card was delivered but its buttons could not be bound: ${err.message}`;
@@ -236,8 +259,8 @@ export class DingtalkProvider
   }
 
   /** An approval card's instance content: the template's variables, with the public nonce (private data wins). */
-  private cardContent(card: ApprovalCard): InstanceContent {
-    return { params: { ...cardParamMap(card, this.config), nonce: card.nonce }, title: card.title };
+  private cardContent(card: ApprovalCard, reader?: Reader): InstanceContent {
+    return { params: { ...cardParamMap(card, this.config, reader), nonce: card.nonce }, title: card.title };
   }
 
   private notice(req: { notice: NoticeRequest['notice'] }): InstanceContent {
@@ -246,12 +269,12 @@ export class DingtalkProvider
 }
 
 /**
- * Recipients whose buttons carry a nonce of their own (privateData). When every recipient shares the card's public
- * nonce (the workflow's per-approval card nonce; DingTalk's signed callback names the clicker), none need private
- * data, and an escalation is one deliver call with no PUT.
+ * Recipients who need private data: a nonce of their own, or a language and zone of their own. When every recipient
+ * shares the card's public nonce (the workflow's per-approval card nonce; DingTalk's signed callback names the
+ * clicker) and reads the default language, an escalation is one deliver call with no PUT.
  */
-function withOwnNonce(card: ApprovalCard, recipients: readonly SharedCardRecipient[]): SharedCardRecipient[] {
-  return recipients.filter((r) => r.nonce !== card.nonce);
+function withPrivateData(card: ApprovalCard, recipients: readonly SharedCardRecipient[]): SharedCardRecipient[] {
+  return recipients.filter((r) => r.nonce !== card.nonce || !isDefaultReader(r.reader));
 }
 
 /** A 1:1 delivery's one space: delivered, or a ChannelError saying why not. */
