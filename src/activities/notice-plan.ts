@@ -2,6 +2,7 @@ import type { ChannelProviderRegistry } from '../channels/provider.js';
 import type { ChannelKind } from '../domain/channel.js';
 import { channelOffReason, eventOffReason } from '../domain/notice-settings.js';
 import type { NoticeOmission, NoticeRecipient } from '../domain/notice-state.js';
+import { readerOf, type TenantSettings } from '../i18n/reader.js';
 import type { UserDirectory } from '../store/ports.js';
 import type { PlanNoticeInput, PlanNoticeResult } from './contract.js';
 import { mapInOrder, reachOn, RESOLVE_CONCURRENCY } from './recipients.js';
@@ -31,7 +32,9 @@ export async function planNotice(deps: NoticePlanDeps, input: PlanNoticeInput): 
   const { ids, unreachable } = await candidates(deps, input);
   const enabled = await deps.channels.enabledKinds();
   const wanted = input.spec.channels.length > 0 ? input.spec.channels : enabled;
-  const planned = await mapInOrder([...ids], RESOLVE_CONCURRENCY, (id) => planOne(deps, input, id, enabled, wanted));
+  const tenant = (await deps.directory.tenantSettings?.(input.tenant)) ?? {};
+  const plan = (id: string) => planOne(deps, input, id, enabled, wanted, tenant);
+  const planned = await mapInOrder([...ids], RESOLVE_CONCURRENCY, plan);
   return {
     recipients: planned.flatMap((p) => (p.recipient ? [p.recipient] : [])),
     optedOut: planned.flatMap((p) => p.optedOut),
@@ -68,6 +71,7 @@ async function planOne(
   id: string,
   enabled: ChannelKind[],
   wanted: readonly ChannelKind[],
+  tenant: TenantSettings,
 ): Promise<Planned> {
   const { event, spec } = input;
   const planned: Planned = { optedOut: [], unreachable: [] };
@@ -93,6 +97,7 @@ async function planOne(
     if (reason) planned.unreachable.push({ userId: id, kind, reason });
   }
   if (wanted.length === 0) planned.unreachable.push({ userId: id, reason: 'no channel is enabled' });
-  if (channels.length > 0) planned.recipient = { userId: id, name: user.name, channels };
+  if (channels.length > 0)
+    planned.recipient = { userId: id, name: user.name, channels, reader: readerOf(user, tenant) };
   return planned;
 }

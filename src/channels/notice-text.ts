@@ -1,4 +1,6 @@
 import type { NoticeCard } from '../domain/notice-state.js';
+import { DEFAULT_READER, type Reader } from '../i18n/locale.js';
+import { say, text, type LocalText } from '../i18n/say.js';
 
 /** How a notice reads on every platform: its status line and the lines under the ticket. Pure. */
 
@@ -24,63 +26,51 @@ export function noticeTone(notice: NoticeCard): NoticeTone {
   return TONES[notice.event] ?? 'info';
 }
 
-/** `2026-05-01T08:30:00.000Z` → `2026-05-01 08:30 UTC` (pure: no locale or local time zone). */
-export function noticeTime(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
+const DOCUMENTED = ['executing', 'executed', 'execution_failed', 'closed', 'cancelled'] as const;
+const isDocumented = (event: string): event is (typeof DOCUMENTED)[number] =>
+  (DOCUMENTED as readonly string[]).includes(event);
 
-const names = (people: readonly string[] | undefined) => (people && people.length > 0 ? people.join(', ') : '');
-
-/** The status line: what happened ("Approved by Bob Li", "Execution failed", "Escalated to level 2"). */
-export function noticeHeadline(notice: NoticeCard): string {
-  const by = notice.by ? ` by ${notice.by}` : '';
+/**
+ * The status line, in the reader's language: what happened ("Approved by Bob Li", "Execution failed", "Escalated to
+ * level 2"). A state the tenant defined itself keeps the label the tenant gave it.
+ */
+export function noticeHeadline(notice: NoticeCard, reader: Reader = DEFAULT_READER): string {
+  const name = notice.by ?? '';
+  const said = (message: LocalText) => say(reader, message);
   switch (notice.event) {
     case 'pending_approval':
-      return 'Approval requested';
     case 'reminder':
-      return 'Still waiting for a decision';
-    case 'escalated':
-      return `Escalated to level ${notice.level ?? 2}`;
-    case 'approved':
-      return `Approved${by}`;
-    case 'rejected':
-      return `Rejected${by}`;
     case 'expired':
-      return 'Expired: no decision in time';
+      return said(text(`notice.${notice.event}`));
+    case 'escalated':
+      return said(text('notice.escalated', { level: notice.level ?? 2 }));
+    case 'approved':
+    case 'rejected':
+      return said(text(`card.title.${notice.event}`, { name }));
     case 'withdrawn':
-      return `Withdrawn${by}`;
+      return said(text('notice.withdrawn', { name }));
     default:
-      return notice.label;
+      return isDocumented(notice.event) ? said(text(`notice.${notice.event}`)) : notice.label;
   }
 }
 
-/** The lines under the ticket: who the event is about, why, the ticket system's note, and when. */
-export function noticeLines(notice: NoticeCard): string[] {
+/** The lines under the ticket, in the reader's language: who the event is about, why, the note, and when. */
+export function noticeLines(notice: NoticeCard, reader: Reader = DEFAULT_READER): string[] {
+  const said = (message: LocalText) => say(reader, message);
   const lines: string[] = [];
-  const approvers = names(notice.approvers);
-  if (approvers) {
-    switch (notice.event) {
-      case 'pending_approval':
-        lines.push(`Asked: ${approvers}`);
-        break;
-      case 'reminder':
-        lines.push(`Reminder ${notice.reminder ?? 1}: still waiting for ${approvers}`);
-        break;
-      case 'escalated':
-        lines.push(`Now also asked: ${approvers}`);
-        break;
-      default:
-        break;
-    }
+  const names = notice.approvers ?? [];
+  if (names.length > 0) {
+    if (notice.event === 'pending_approval') lines.push(said(text('notice.asked', { names })));
+    if (notice.event === 'reminder') lines.push(said(text('notice.reminded', { n: notice.reminder ?? 1, names })));
+    if (notice.event === 'escalated') lines.push(said(text('notice.alsoAsked', { names })));
   }
-  if (notice.reason) lines.push(`Reason: ${notice.reason}`);
-  if (notice.note) lines.push(`Note: ${notice.note}`);
-  lines.push(`At: ${noticeTime(notice.at)}`);
+  if (notice.reason) lines.push(said(text('notice.reason', { text: notice.reason })));
+  if (notice.note) lines.push(said(text('notice.note', { text: notice.note })));
+  lines.push(said(text('notice.at', { time: { at: notice.at } })));
   return lines;
 }
 
 /** One line for a chat list preview or a plain-text fallback: "Approved by Bob Li · Export the orders table". */
-export function noticeSummary(notice: NoticeCard): string {
-  return `${noticeHeadline(notice)} · ${notice.title}`;
+export function noticeSummary(notice: NoticeCard, reader: Reader = DEFAULT_READER): string {
+  return `${noticeHeadline(notice, reader)} · ${notice.title}`;
 }

@@ -4,6 +4,7 @@
  */
 import type { StartApprovalRequest } from './approval.js';
 import type { TicketOnCard } from './card.js';
+import type { Reader } from '../i18n/locale.js';
 import type { ChannelKind } from './channel-constants.js';
 import type { ApprovalEvent, RelativeRecipient } from './events.js';
 import type { PlatformCalls } from './platform-calls.js';
@@ -91,6 +92,8 @@ export interface NoticeRecipient {
   userId: string;
   name: string;
   channels: { kind: ChannelKind; platformUserId: string }[];
+  /** Their language and time zone (theirs, else the tenant's): the notice speaks to them in it. */
+  reader?: Reader;
 }
 
 /** Someone who is not told: opted out of this event or channel, or unreachable (with the reason). */

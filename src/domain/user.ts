@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ChannelKind } from './channel.js';
 import { NoticeSettings } from './notice.js';
-import { Locale, TimeZone } from '../i18n/locale.js';
+import { Locale, TimeZone } from '../i18n/locale-schema.js';
 
 /** A person who may request or approve; contacts map to platform user ids (by mobile or email). */
 export const User = z.object({

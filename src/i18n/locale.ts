@@ -1,9 +1,11 @@
-import { z } from 'zod';
+/**
+ * Languages and readers, pure (the workflow imports this file: no schema library here; the zod schemas are in
+ * locale-schema.ts).
+ */
 
-/** The languages every word the product writes exists in (src/i18n/messages). */
+/** The languages every word the product writes exists in (src/i18n/messages.*). */
 export const LOCALES = ['zh-CN', 'en-US', 'ja-JP'] as const;
-export const Locale = z.enum(LOCALES).meta({ description: 'zh-CN, en-US or ja-JP' });
-export type Locale = z.infer<typeof Locale>;
+export type Locale = (typeof LOCALES)[number];
 
 /** True for a zone the platform's Intl knows (IANA names such as Asia/Shanghai, and UTC). */
 export function isTimeZone(zone: string): boolean {
@@ -15,13 +17,6 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
-export const TimeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine(isTimeZone, 'an IANA time zone, e.g. Asia/Shanghai')
-  .meta({ description: 'IANA time zone, e.g. Asia/Shanghai' });
-
 /**
  * Who reads a text: their language and time zone. `ownZone` says the zone is the reader's own setting; otherwise
  * (a tenant default, or a card many people share) times carry the zone's name.
@@ -31,9 +26,6 @@ export interface Reader {
   timeZone: string;
   ownZone?: boolean;
 }
-
-/** A reader as it travels in workflow state and history (validated where it is read back). */
-export const ReaderSchema = z.object({ locale: Locale, timeZone: TimeZone, ownZone: z.boolean().optional() });
 
 /** When neither the user nor the tenant chose: what the product wrote before it spoke several languages. */
 export const DEFAULT_READER: Reader = { locale: 'en-US', timeZone: 'UTC' };

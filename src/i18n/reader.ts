@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { DEFAULT_READER, Locale, TimeZone, type Reader } from './locale.js';
+import { DEFAULT_READER, type Locale, type Reader } from './locale.js';
+import { Locale as LocaleSchema, TimeZone } from './locale-schema.js';
 
 /** A tenant's defaults for users who chose no language or time zone (`PUT /v1/tenants/:tenant/settings`). */
-export const TenantSettings = z.object({ locale: Locale.optional(), timeZone: TimeZone.optional() });
+export const TenantSettings = z.object({ locale: LocaleSchema.optional(), timeZone: TimeZone.optional() });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 
 /**

@@ -8,8 +8,11 @@ export type { MessageKey } from './messages.en-US.js';
 
 export const CATALOGUES: Record<Locale, Catalogue> = { 'en-US': EN_US, 'zh-CN': ZH_CN, 'ja-JP': JA_JP };
 
-/** A placeholder's value: text as given (names, titles), a number by Intl, or an instant in the reader's zone. */
-export type TextParam = string | number | { at: string };
+/**
+ * A placeholder's value: text as given (names, titles), a number by Intl, a list of names joined by Intl
+ * ("Bob and Carol", "Bob和Carol", "Bob、Carol"), or an instant in the reader's zone.
+ */
+export type TextParam = string | number | readonly string[] | { at: string };
 
 /** A text not yet in any language: rendered per reader (`say`) or in every language at once (`sayEvery`). */
 export interface LocalText {
@@ -29,7 +32,8 @@ export function say(reader: Reader, message: LocalText): string {
     if (name === 'name' && value === '') return catalogue['card.someone'];
     if (typeof value === 'number') return new Intl.NumberFormat(reader.locale).format(value);
     if (typeof value === 'string') return value;
-    return formatInstant(value.at, reader);
+    if (Array.isArray(value)) return new Intl.ListFormat(reader.locale, { type: 'conjunction' }).format(value);
+    return formatInstant((value as { at: string }).at, reader);
   });
 }
 

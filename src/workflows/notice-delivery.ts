@@ -92,10 +92,12 @@ async function sendRound(state: NoticeState, card: NoticeCard, targets: NoticeTa
 type Send = { target: NoticeTarget; delivery: NoticeState['deliveries'][number] };
 
 async function sendOne(state: NoticeState, card: NoticeCard, { target, delivery }: Send) {
+  const { reader } = target.recipient;
   const recipient = {
     userId: target.recipient.userId,
     name: target.recipient.name,
     platformUserId: target.platformUserId,
+    ...(reader && { reader }),
   };
   try {
     const sent = await channels[target.kind].sendNotice.executeWithOptions(
@@ -116,6 +118,7 @@ async function sendBatch(state: NoticeState, card: NoticeCard, kind: ChannelKind
     userId: target.recipient.userId,
     name: target.recipient.name,
     platformUserId: target.platformUserId,
+    ...(target.recipient.reader && { reader: target.recipient.reader }),
   }));
   try {
     const sent = await channels[kind].sendNoticeBatch.executeWithOptions(

@@ -89,7 +89,7 @@ describe('notices for every event, on all four platforms', () => {
 
     const reminded = await finished(stack, 'approval:NE-1:reminder:1');
     assert.equal(reminded.status, 'delivered');
-    await assertToldOnce(stack, ['alice'], 'NE-1', 'Reminder 1: still waiting for Bob Li, Carol Wang');
+    await assertToldOnce(stack, ['alice'], 'NE-1', 'Reminder 1: still waiting for Bob Li and Carol Wang');
 
     const escalated = await finished(stack, 'approval:NE-1:escalated:2');
     assert.equal(escalated.status, 'delivered');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isTimeZone, LOCALES, TimeZone } from '../../src/i18n/locale.js';
+import { isTimeZone, LOCALES } from '../../src/i18n/locale.js';
+import { TimeZone } from '../../src/i18n/locale-schema.js';
 import { CATALOGUES, say, sayEvery, text, type MessageKey } from '../../src/i18n/say.js';
 import { EN_US } from '../../src/i18n/messages.en-US.js';
 import { formatInstant } from '../../src/i18n/time.js';

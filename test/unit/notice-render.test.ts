@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { noticeContent, noticeParamMap } from '../../src/channels/dingtalk/dingtalk.notice.js';
+import { noticeContent, noticeParamMap, noticePrivateData } from '../../src/channels/dingtalk/dingtalk.notice.js';
 import { renderFeishuNotice } from '../../src/channels/feishu/feishu.notice.js';
 import { noticeHeadline, noticeLines } from '../../src/channels/notice-text.js';
 import { createTestNoticeCard } from '../support/notices.js';
@@ -34,9 +34,9 @@ describe('notice wording (pure, shared by every platform)', () => {
       }),
     );
     assert.deepEqual(lines, [
-      'Reminder 2: still waiting for Bob Li, Carol Wang',
+      'Reminder 2: still waiting for Bob Li and Carol Wang',
       'Note: first export of the quarter',
-      'At: 2026-12-06 06:20 UTC',
+      'At: Dec 6, 06:20 (UTC)',
     ]);
   });
 });
@@ -47,7 +47,11 @@ describe('Feishu / Lark notice card (pure)', () => {
       consoleBaseUrl: 'https://console.example.com',
     });
     assert.equal(card.schema, '2.0');
-    assert.deepEqual((card.header as { title: unknown }).title, { tag: 'plain_text', content: 'Approved by Bob Li' });
+    assert.deepEqual((card.header as { title: unknown }).title, {
+      tag: 'plain_text',
+      content: 'Approved by Bob Li',
+      i18n_content: { zh_cn: '已由 Bob Li 批准', en_us: 'Approved by Bob Li', ja_jp: 'Bob Li さんが承認しました' },
+    });
     assert.equal((card.header as { template: string }).template, 'green');
     assert.doesNotMatch(json(card), /"tag":"button"/, 'a notice asks nothing');
     assert.doesNotMatch(json(card), /update_multi/);
@@ -76,7 +80,7 @@ describe('DingTalk notice (pure): an instance of the approval template without b
     assert.equal(params.showActions, 'false');
     assert.equal(params.deadline, '');
     assert.equal(params.status, 'approved');
-    assert.equal(params.statusText, 'Approved by Bob Li\nReason: quota\nAt: 2026-12-06 06:20 UTC');
+    assert.equal(params.statusText, 'Approved by Bob Li\nReason: quota\nAt: Dec 6, 06:20 (UTC)');
     assert.equal(params.detailsUrl, 'https://c.example/tickets/T-1');
     assert.deepEqual(JSON.parse(params.fields ?? ''), [{ label: 'Rows', value: '12,000' }]);
     for (const value of Object.values(params)) assert.equal(typeof value, 'string', 'cardParamMap holds strings');
@@ -86,5 +90,40 @@ describe('DingTalk notice (pure): an instance of the approval template without b
   test('with a corpId the details link opens inside DingTalk', () => {
     const params = noticeParamMap(createTestNoticeCard(), { consoleBaseUrl: 'https://c.example', corpId: 'ding123' });
     assert.match(params.detailsUrl ?? '', /^dingtalk:\/\/dingtalkclient\/page\/link\?url=/);
+  });
+});
+
+describe("notices in each reader's language", () => {
+  test("headline, lines and names joined by the reader's conventions, times in their zone", () => {
+    const notice = createTestNoticeCard({
+      event: 'reminder',
+      reminder: 2,
+      approvers: ['Bob Li', 'Carol Wang'],
+      at: '2026-12-05T22:20:00.000Z',
+    });
+    const zh = { locale: 'zh-CN', timeZone: 'Asia/Shanghai', ownZone: true } as const;
+    assert.equal(noticeHeadline(notice, zh), '仍在等待审批');
+    assert.deepEqual(noticeLines(notice, zh).at(-1), '时间：12月6日 06:20');
+    assert.ok(noticeLines(notice, zh).includes('第 2 次提醒：仍在等待 Bob Li和Carol Wang 审批'));
+    const ja = { locale: 'ja-JP', timeZone: 'Asia/Tokyo' } as const;
+    assert.ok(noticeLines(notice, ja).includes('リマインダー（2 回目）：Bob Li、Carol Wang さんの判断を待っています'));
+    assert.equal(
+      noticeHeadline(createTestNoticeCard({ event: 'execution_failed', label: 'Execution failed' }), ja),
+      '実行に失敗しました',
+    );
+    assert.equal(
+      noticeHeadline(createTestNoticeCard({ event: 'migrated', label: 'Migrated (tenant label)' }), ja),
+      'Migrated (tenant label)',
+    );
+  });
+
+  test('DingTalk: a batch instance gives each reader of another language their words privately', () => {
+    const notice = createTestNoticeCard({ event: 'approved', by: 'Bob Li' });
+    const data = noticePrivateData(notice, [
+      { platformUserId: 'u-zh', reader: { locale: 'zh-CN', timeZone: 'Asia/Shanghai' } },
+      { platformUserId: 'u-default', reader: { locale: 'en-US', timeZone: 'UTC' } },
+    ]);
+    assert.deepEqual(Object.keys(data), ['u-zh']);
+    assert.match(data['u-zh']?.cardParamMap.statusText ?? '', /^已由 Bob Li 批准\n时间：/);
   });
 });

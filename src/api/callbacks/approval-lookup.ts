@@ -5,7 +5,7 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import type { OrchestrationActivities } from '../../activities/contract.js';
 import { approvalWorkflowId } from '../../domain/approval.js';
-import { ReaderSchema } from '../../i18n/locale.js';
+import { ReaderSchema } from '../../i18n/locale-schema.js';
 import { ChannelKind } from '../../domain/channel.js';
 import type { ApprovalResult, ApprovalState, Recipient } from '../../domain/state.js';
 import { state as stateQuery } from '../../workflows/definitions.js';

@@ -30,7 +30,7 @@ import {
   type ParamMap,
   type PrivateData,
 } from './dingtalk.card.js';
-import { noticeContent } from './dingtalk.notice.js';
+import { noticeContent, noticePrivateData } from './dingtalk.notice.js';
 import { DingtalkRobotCards, type InstanceContent } from './dingtalk.robot-cards.js';
 import { failed, recipientResults, type SpaceOutcome } from './dingtalk.spaces.js';
 
@@ -133,7 +133,8 @@ export class DingtalkProvider
   /** A notice to one person: a card instance of its own in their robot chat, from the approval template. */
   async sendNotice(req: NoticeRequest): Promise<{ ref: string }> {
     const userId = req.recipient.platformUserId;
-    const outcomes = await this.robots.send(req.idempotencyKey, this.notice(req), {}, [userId], req.signal);
+    const content = this.notice(req, req.recipient.reader);
+    const outcomes = await this.robots.send(req.idempotencyKey, content, {}, [userId], req.signal);
     throwIfNotDelivered(outcomes.get(userId));
     return { ref: req.idempotencyKey };
   }
@@ -145,7 +146,8 @@ export class DingtalkProvider
    */
   async sendNoticeBatch(req: NoticeBatchRequest): Promise<{ ref: string; results: SharedCardResult[] }> {
     const userIds = req.recipients.map((r) => r.platformUserId);
-    const outcomes = await this.robots.send(req.idempotencyKey, this.notice(req), {}, userIds, req.signal);
+    const data = noticePrivateData(req.notice, req.recipients);
+    const outcomes = await this.robots.send(req.idempotencyKey, this.notice(req), data, userIds, req.signal);
     return { ref: req.idempotencyKey, results: recipientResults(req.recipients, outcomes) };
   }
 
@@ -263,8 +265,8 @@ export class DingtalkProvider
     return { params: { ...cardParamMap(card, this.config, reader), nonce: card.nonce }, title: card.title };
   }
 
-  private notice(req: { notice: NoticeRequest['notice'] }): InstanceContent {
-    return noticeContent(req.notice, this.config);
+  private notice(req: { notice: NoticeRequest['notice'] }, reader?: Reader): InstanceContent {
+    return noticeContent(req.notice, this.config, reader);
   }
 }
 

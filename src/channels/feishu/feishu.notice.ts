@@ -1,6 +1,18 @@
 import type { NoticeCard } from '../../domain/notice-state.js';
-import { noticeHeadline, noticeLines, noticeTone, type NoticeTone } from '../notice-text.js';
-import { clip, detailsLink, line, markdownUrl, plain, type FeishuCardOptions, type Json } from './feishu.card.js';
+import { DEFAULT_READER, type Reader } from '../../i18n/locale.js';
+import { say, text } from '../../i18n/say.js';
+import { noticeHeadline, noticeLines, noticeSummary, noticeTone, type NoticeTone } from '../notice-text.js';
+import {
+  clip,
+  detailsLink,
+  line,
+  localized,
+  localPlain,
+  markdownUrl,
+  plain,
+  type FeishuCardOptions,
+  type Json,
+} from './feishu.card.js';
 
 const HEADER_COLOUR = {
   pending: 'orange',
@@ -15,20 +27,27 @@ const HEADER_COLOUR = {
  * "View details" link. No buttons (a notice asks nothing) and no `update_multi`: it is never updated.
  */
 export function renderFeishuNotice(notice: NoticeCard, options: FeishuCardOptions = {}): Json {
+  const reader = options.reader ?? DEFAULT_READER;
   const details = detailsLink(notice, options);
-  const headline = noticeHeadline(notice);
+  const ours = (build: (r: Reader) => string): Json => ({ tag: 'div', text: localPlain(reader, build) });
+  const label = (key: 'card.label.title' | 'card.label.requester', value: string) => (r: Reader) =>
+    `${say(r, text(key))}: ${clip(value)}`;
+  const lineCount = noticeLines(notice, reader).length;
   const elements: Json[] = [
-    line(`Title: ${notice.title}`),
-    line(`Requester: ${notice.requesterName}`),
+    ours(label('card.label.title', notice.title)),
+    ours(label('card.label.requester', notice.requesterName)),
     ...notice.fields.map((f) => line(`${f.label}: ${f.value}`)),
-    ...noticeLines(notice).map((text) => line(text)),
+    ...Array.from({ length: lineCount }, (_, i) => ours((r) => clip(noticeLines(notice, r)[i] ?? ''))),
   ];
-  if (details) elements.push({ tag: 'markdown', content: `[View details](${markdownUrl(details)})` });
+  if (details) {
+    const link = (r: Reader) => `[${say(r, text('button.details'))}](${markdownUrl(details)})`;
+    elements.push({ tag: 'markdown', ...localized(reader, link) });
+  }
   return {
     schema: '2.0',
-    config: { summary: { content: clip(`${headline} · ${notice.title}`, 100) } },
+    config: { summary: localized(reader, (r) => clip(noticeSummary(notice, r), 100)) },
     header: {
-      title: plain(clip(headline, 120)),
+      title: localPlain(reader, (r) => clip(noticeHeadline(notice, r), 120)),
       subtitle: plain(`${notice.ticketType} · ${notice.ticketId}`),
       template: HEADER_COLOUR[noticeTone(notice)],
     },

@@ -163,8 +163,9 @@ export class FeishuProvider implements ChannelProvider, GroupCardProvider, Group
     return JSON.stringify(renderFeishuCard(req.card, { ...this.cardOptions(), ...(reader && { reader }) }));
   }
 
-  private noticeContent(req: { notice: NoticeRequest['notice'] }): string {
-    return JSON.stringify(renderFeishuNotice(req.notice, this.cardOptions()));
+  private noticeContent(req: { notice: NoticeRequest['notice']; recipient?: { reader?: Reader } }): string {
+    const reader = req.recipient?.reader;
+    return JSON.stringify(renderFeishuNotice(req.notice, { ...this.cardOptions(), ...(reader && { reader }) }));
   }
 
   private cardOptions() {
