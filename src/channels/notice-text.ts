@@ -1,3 +1,4 @@
+import { ticketIn } from '../domain/card.js';
 import type { NoticeCard } from '../domain/notice-state.js';
 import { DEFAULT_READER, type Reader } from '../i18n/locale.js';
 import { say, text, type LocalText } from '../i18n/say.js';
@@ -72,5 +73,5 @@ export function noticeLines(notice: NoticeCard, reader: Reader = DEFAULT_READER)
 
 /** One line for a chat list preview or a plain-text fallback: "Approved by Bob Li · Export the orders table". */
 export function noticeSummary(notice: NoticeCard, reader: Reader = DEFAULT_READER): string {
-  return `${noticeHeadline(notice, reader)} · ${notice.title}`;
+  return `${noticeHeadline(notice, reader)} · ${ticketIn(notice, reader.locale).title}`;
 }

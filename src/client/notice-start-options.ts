@@ -68,6 +68,7 @@ export function noticeOfEvent(
       requester: event.requester,
       fields: event.fields,
       ...(event.detailsUrl !== undefined && { detailsUrl: event.detailsUrl }),
+      ...(event.translations !== undefined && { translations: event.translations }),
     },
     occurredAt: event.occurredAt ?? new Date().toISOString(),
     ...(event.note !== undefined && { note: event.note }),

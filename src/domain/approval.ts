@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Locale } from '../i18n/locale-schema.js';
 import { ApprovalPolicy } from './policy.js';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'lower-case letters, digits, "-" or "_"');
@@ -8,6 +9,13 @@ export const TicketField = z.object({
   value: z.string().max(500),
 });
 export type TicketField = z.infer<typeof TicketField>;
+
+/** The ticket's title and fields in one more language (the ticket system's own words; ours are in src/i18n). */
+export const TicketTranslation = z.object({
+  title: z.string().min(1).max(200).optional(),
+  /** The same fields in the same order, in this language (a list of another length is not used). */
+  fields: z.array(TicketField).max(20).optional(),
+});
 
 /** What a ticket system sends to start an approval. Holds no secrets: it ends up in workflow history. */
 export const StartApprovalRequest = z.object({
@@ -21,6 +29,8 @@ export const StartApprovalRequest = z.object({
   fields: z.array(TicketField).max(20).default([]),
   /** The ticket's page in the console (mobile friendly); cards link to it. */
   detailsUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Optional per-language title and fields; each reader sees theirs, else the ones above (shown as sent). */
+  translations: z.partialRecord(Locale, TicketTranslation).optional(),
   /** Overrides the stored / configured policy for this ticket type. */
   policy: ApprovalPolicy.optional(),
   /** Where the outcome is POSTed (HMAC-SHA256 signed with the configured webhook secret). */

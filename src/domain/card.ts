@@ -1,4 +1,4 @@
-import type { Reader } from '../i18n/locale.js';
+import type { Locale, Reader } from '../i18n/locale.js';
 import type { ApprovalStatus, TicketField } from './approval.js';
 
 /** The ticket as every card shows it, approval card or notice (ticket content is shown as sent). */
@@ -10,6 +10,17 @@ export interface TicketOnCard {
   requesterName: string;
   fields: TicketField[];
   detailsUrl?: string;
+  /** The ticket system's own title and fields in more languages (StartApprovalRequest.translations). */
+  translations?: TicketTranslations;
+}
+
+export type TicketTranslations = Partial<Record<Locale, { title?: string; fields?: TicketField[] }>>;
+
+/** The ticket's title and fields as a reader of `locale` sees them: the ticket system's translation, else as sent. */
+export function ticketIn(ticket: TicketOnCard, locale: Locale): { title: string; fields: TicketField[] } {
+  const own = ticket.translations?.[locale];
+  const fields = own?.fields?.length === ticket.fields.length ? own.fields : ticket.fields;
+  return { title: own?.title ?? ticket.title, fields };
 }
 
 /**

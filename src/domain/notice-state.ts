@@ -42,7 +42,7 @@ export interface Person {
 /** The ticket an event is about, as its ticket system (or the approval's start request) sent it. */
 export type NoticeTicket = Pick<
   StartApprovalRequest,
-  'tenant' | 'ticketId' | 'ticketType' | 'title' | 'requester' | 'fields' | 'detailsUrl'
+  'tenant' | 'ticketId' | 'ticketType' | 'title' | 'requester' | 'fields' | 'detailsUrl' | 'translations'
 >;
 
 /** Input of one `ticketNotice` run: the event, and either the pinned rule (`spec`) or why none applies. */

@@ -35,6 +35,7 @@ export const TicketEventRequest = StartApprovalRequest.pick({
   requester: true,
   fields: true,
   detailsUrl: true,
+  translations: true,
 }).extend({
   /** Idempotency key: the same event id again is the same event (answered 200, never notified twice). */
   eventId: TicketEventId,

@@ -1,5 +1,6 @@
 import type { PlatformCalls } from './platform-calls.js';
 import type { Reader } from '../i18n/locale.js';
+import type { TicketTranslations } from './card.js';
 import type { ChannelKind } from './channel.js';
 import type { ApprovalStatus, DecisionKind, TicketField } from './approval.js';
 import type { ApprovalMode } from './policy.js';
@@ -79,6 +80,8 @@ export interface ApprovalState {
   title: string;
   requester: { userId: string; name?: string };
   fields: TicketField[];
+  /** The ticket system's title and fields in more languages. */
+  translations?: TicketTranslations;
   /** The ticket's page, shown as a button on every card (and on the card a click answer shows). */
   detailsUrl?: string;
   status: ApprovalStatus;

@@ -68,6 +68,7 @@ export function cardFor(book: ApprovalBook, userId: string, kind: ChannelKind, l
     title: state.title,
     requesterName: state.requester.name ?? state.requester.userId,
     fields: state.fields,
+    ...(state.translations !== undefined && { translations: state.translations }),
     ...(state.detailsUrl !== undefined && { detailsUrl: state.detailsUrl }),
     deadlineAt: state.deadlines.finalDeadlineAt,
     status: state.status,

@@ -37,6 +37,7 @@ export async function raiseEvent(
       title: state.title,
       requester: state.requester,
       fields: state.fields,
+      ...(state.translations !== undefined && { translations: state.translations }),
       ...(state.detailsUrl !== undefined && { detailsUrl: state.detailsUrl }),
     },
     occurredAt: new Date().toISOString(),

@@ -39,6 +39,7 @@ export function openBook(input: TicketApprovalInput, workflowId: string, started
     title: input.title,
     requester: input.requester,
     fields: input.fields,
+    ...(input.translations !== undefined && { translations: input.translations }),
     ...(input.detailsUrl !== undefined && { detailsUrl: input.detailsUrl }),
     status: 'pending',
     mode: 'any',

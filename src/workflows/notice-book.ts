@@ -54,6 +54,7 @@ export function noticeCardOf(input: NoticeInput): NoticeCard {
     title: ticket.title,
     requesterName: ticket.requester.name ?? ticket.requester.userId,
     fields: ticket.fields,
+    ...(ticket.translations !== undefined && { translations: ticket.translations }),
     ...(ticket.detailsUrl !== undefined && { detailsUrl: ticket.detailsUrl }),
     event: input.event,
     label: eventLabel(input.event, input.label),

@@ -131,4 +131,34 @@ describe("cards and answers in each reader's language and time zone", () => {
     const after = await cardOf(stack, 'dingtalk', 'bob', 'I18N-2');
     assert.match(dingtalkVar(after, 'statusText') ?? '', /に却下しました$/);
   });
+
+  test("the ticket system's own title and fields in each reader's language, as sent otherwise", async () => {
+    const translations = {
+      'zh-CN': { title: '导出订单表', fields: [{ label: '数据库', value: 'orders_prod' }] },
+      'ja-JP': { title: '注文テーブルのエクスポート' },
+    };
+    const refused = await stack.call('POST', '/v1/approvals', {
+      ticketId: 'I18N-BAD',
+      ticketType: 'ticket.data_export',
+      title: 'x',
+      requester: { userId: 'alice' },
+      translations: { 'fr-FR': { title: 'Exporter' } },
+    });
+    assert.equal(refused.status, 400, 'a language we do not speak');
+    await startTicket(stack, 'I18N-3', { translations });
+    const carols = await cardOf(stack, 'feishu', 'carol', 'I18N-3');
+    assert.equal(headerOf(carols).content, '待审批：导出订单表');
+    assert.ok(textOf(carols).includes('"content":"数据库: orders_prod"'), 'the translated field');
+    const bobs = await cardOf(stack, 'lark', 'bob', 'I18N-3');
+    assert.equal(headerOf(bobs).content, '承認依頼：注文テーブルのエクスポート');
+    assert.ok(textOf(bobs).includes('"ja_jp":"Database: orders_prod"'), 'no Japanese fields: as sent');
+    assert.ok(textOf(bobs).includes('"en_us":"Title: Export orders (I18N-3)"'), 'English readers: as sent');
+    const carolsDingtalk = await cardOf(stack, 'dingtalk', 'carol', 'I18N-3');
+    assert.equal(dingtalkVar(carolsDingtalk, 'title'), '导出订单表');
+    assert.deepEqual(JSON.parse(dingtalkVar(carolsDingtalk, 'fields') ?? '[]'), [
+      { label: '数据库', value: 'orders_prod' },
+    ]);
+    const bobsDingtalk = await cardOf(stack, 'dingtalk', 'bob', 'I18N-3');
+    assert.equal(dingtalkVar(bobsDingtalk, 'title'), '注文テーブルのエクスポート');
+  });
 });

@@ -154,4 +154,26 @@ void describe('renderFeishuCard', () => {
     assert.match(zh, /^第 2 次提醒：Alice Requester 提交的「Export orders table」/);
     assert.match(zh, /截止时间：5月2日 16:30。$/);
   });
+
+  void it("stays within Feishu's 30 KB in every language, even with the ticket translated into all three", () => {
+    const fields = (word: string) =>
+      Array.from({ length: 20 }, (_, i) => ({ label: `${word}${i}`, value: word.repeat(500) }));
+    const card = createTestCard({
+      title: '长'.repeat(200),
+      fields: fields('数'),
+      translations: {
+        'zh-CN': { title: '标'.repeat(200), fields: fields('中') },
+        'en-US': { title: 'T'.repeat(200), fields: fields('e') },
+        'ja-JP': { title: 'タ'.repeat(200), fields: fields('日') },
+      },
+      status: 'rejected',
+      decidedBy: '名'.repeat(100),
+      decidedAt: '2030-01-01T10:00:00.000Z',
+      reason: '理'.repeat(500),
+    });
+    for (const locale of ['zh-CN', 'en-US', 'ja-JP'] as const) {
+      const json = JSON.stringify(renderFeishuCard(card, { reader: { locale, timeZone: 'Asia/Shanghai' } }));
+      assert.ok(Buffer.byteLength(json) <= 30 * 1024, `${locale}: ${Buffer.byteLength(json)} bytes`);
+    }
+  });
 });

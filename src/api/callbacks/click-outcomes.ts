@@ -117,6 +117,7 @@ function clickerCard(
     title: state.title,
     requesterName: state.requester.name ?? state.requester.userId,
     fields: state.fields,
+    ...(state.translations !== undefined && { translations: state.translations }),
     ...(state.detailsUrl !== undefined && { detailsUrl: state.detailsUrl }),
     deadlineAt: state.deadlines.finalDeadlineAt,
     status,

@@ -1,4 +1,4 @@
-import type { ApprovalCard, TicketOnCard } from '../../domain/card.js';
+import { ticketIn, type ApprovalCard, type TicketOnCard } from '../../domain/card.js';
 import { DEFAULT_READER, isDefaultReader, type Reader } from '../../i18n/locale.js';
 import { say, text, type LocalText } from '../../i18n/say.js';
 import { formatInstant } from '../../i18n/time.js';
@@ -37,9 +37,7 @@ export function buttonParams(card: ApprovalCard, action: CardAction): ParamMap {
 export function cardParamMap(card: ApprovalCard, opts: DingtalkCardOptions, reader = DEFAULT_READER): ParamMap {
   const map: ParamMap = {
     ticketType: card.ticketType,
-    title: card.title,
     requester: card.requesterName,
-    fields: fieldsJson(card),
     status: card.status,
     detailsUrl: detailsLink(card, opts),
     showActions: String(card.status === 'pending'),
@@ -47,6 +45,7 @@ export function cardParamMap(card: ApprovalCard, opts: DingtalkCardOptions, read
     tenant: card.tenant,
     level: String(card.level),
     reminder: '',
+    ...ticketWords(card, reader),
     ...wordsFor(card, reader),
   };
   return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, k === 'detailsUrl' ? v : clip(v)]));
@@ -59,6 +58,7 @@ export function cardParamMap(card: ApprovalCard, opts: DingtalkCardOptions, read
 export function wordsFor(card: ApprovalCard, reader: Reader): ParamMap {
   const word = (message: LocalText) => say(reader, message);
   return {
+    ...translatedTicket(card, reader),
     locale: reader.locale,
     deadline: formatInstant(card.deadlineAt, reader),
     statusText: clip(statusText(card, reader)),
@@ -70,6 +70,17 @@ export function wordsFor(card: ApprovalCard, reader: Reader): ParamMap {
     rejectText: word(text('button.reject')),
     detailsText: word(text('button.details')),
   };
+}
+
+/** The ticket system's title and fields as this reader sees them (its translation, else as sent). */
+export function ticketWords(ticket: TicketOnCard, reader: Reader): ParamMap {
+  const { title, fields } = ticketIn(ticket, reader.locale);
+  return { title: clip(title), fields: fieldsJson({ fields }) };
+}
+
+/** A reader's own title and fields only when the ticket system translated them (private data stays small). */
+export function translatedTicket(ticket: TicketOnCard, reader: Reader): ParamMap {
+  return ticket.translations?.[reader.locale] ? ticketWords(ticket, reader) : {};
 }
 
 export type PrivateData = Record<string, { cardParamMap: ParamMap }>;

@@ -5,7 +5,8 @@ import { noticeHeadline, noticeLines, noticeSummary } from '../notice-text.js';
 import {
   clip,
   detailsLink,
-  fieldsJson,
+  ticketWords,
+  translatedTicket,
   type DingtalkCardOptions,
   type ParamMap,
   type PrivateData,
@@ -20,14 +21,13 @@ import type { InstanceContent } from './dingtalk.robot-cards.js';
 export function noticeParamMap(notice: NoticeCard, opts: DingtalkCardOptions, reader = DEFAULT_READER): ParamMap {
   const map: ParamMap = {
     ticketType: notice.ticketType,
-    title: notice.title,
     requester: notice.requesterName,
-    fields: fieldsJson(notice),
     deadline: '',
     status: notice.event,
     ...noticeWords(notice, reader),
     detailsUrl: detailsLink(notice, opts),
     showActions: 'false',
+    ...ticketWords(notice, reader),
     ticketId: notice.ticketId,
     tenant: notice.tenant,
     level: String(notice.level ?? 1),
@@ -40,6 +40,7 @@ export function noticeParamMap(notice: NoticeCard, opts: DingtalkCardOptions, re
 export function noticeWords(notice: NoticeCard, reader: Reader): ParamMap {
   const word = (key: MessageKey) => say(reader, text(key));
   return {
+    ...translatedTicket(notice, reader),
     locale: reader.locale,
     statusText: clip([noticeHeadline(notice, reader), ...noticeLines(notice, reader)].join('\n')),
     ticketTypeLabel: word('card.label.ticketType'),

@@ -1,4 +1,4 @@
-import type { ApprovalCard, TicketOnCard } from '../../domain/card.js';
+import { ticketIn, type ApprovalCard, type TicketOnCard } from '../../domain/card.js';
 import { DEFAULT_READER, LOCALES, type Locale, type Reader } from '../../i18n/locale.js';
 import { say, text, type LocalText } from '../../i18n/say.js';
 import { formatInstant } from '../../i18n/time.js';
@@ -33,6 +33,7 @@ const HEADER_COLOUR = {
 
 // Feishu rejects cards over 30 KB; 20 fields × 300 chars stays well below even in 3-byte scripts.
 const MAX_VALUE_CHARS = 300;
+const TRANSLATED_VALUE_CHARS = 80;
 
 export const plain = (content: string): Json => ({ tag: 'plain_text', content });
 export const clip = (text: string, max = MAX_VALUE_CHARS): string =>
@@ -70,7 +71,27 @@ export function detailsLink(
   return `${options.consoleBaseUrl.replace(/\/+$/, '')}/tickets/${encodeURIComponent(card.ticketId)}`;
 }
 
-function headerTitle(card: ApprovalCard): LocalText {
+/** The ticket system's words: as sent, or its translation for the reader's language (the same in every one without). */
+const titleIn = (ticket: TicketOnCard) => (r: Reader) => ticketIn(ticket, r.locale).title;
+
+/** One of the ticket's fields: a plain line, or one line in every language when the ticket system translated it. */
+export function fieldLine(ticket: TicketOnCard, index: number, reader: Reader): Json {
+  const field = (r: Reader) => {
+    const f = ticketIn(ticket, r.locale).fields[index];
+    return f ? `${f.label}: ${f.value}` : '';
+  };
+  // In three languages a field takes three times the room: 80 characters a line keeps the card under 30 KB.
+  return ticket.translations ? localLine(reader, (r) => clip(field(r), TRANSLATED_VALUE_CHARS)) : line(field(reader));
+}
+
+function headerTitle(card: ApprovalCard): (r: Reader) => string {
+  if (card.status === 'pending') {
+    return (r) => say(r, text('card.title.pending', { title: clip(titleIn(card)(r), 120) }));
+  }
+  return sayAs(outcomeTitle(card));
+}
+
+function outcomeTitle(card: ApprovalCard): LocalText {
   const name = card.decidedBy ?? '';
   switch (card.status) {
     case 'pending':
@@ -100,7 +121,12 @@ function decisionButton(card: ApprovalCard, action: 'approve' | 'reject', reader
     text: localPlain(reader, sayAs(text(`button.${action}`))),
     behaviors: [{ type: 'callback', value }],
     ...(action === 'reject'
-      ? { confirm: { title: localPlain(reader, sayAs(text('confirm.reject'))), text: plain(clip(card.title)) } }
+      ? {
+          confirm: {
+            title: localPlain(reader, sayAs(text('confirm.reject'))),
+            text: localPlain(reader, (r) => clip(titleIn(card)(r))),
+          },
+        }
       : {}),
   };
 }
@@ -152,9 +178,9 @@ export function renderFeishuCard(card: ApprovalCard, options: FeishuCardOptions 
   };
   const elements: Json[] = [
     localLine(reader, labelled('card.label.ticketType', card.ticketType)),
-    localLine(reader, labelled('card.label.title', clip(card.title))),
+    localLine(reader, (r) => labelled('card.label.title', clip(titleIn(card)(r)))(r)),
     localLine(reader, labelled('card.label.requester', clip(card.requesterName))),
-    ...card.fields.map((f) => line(`${f.label}: ${f.value}`)),
+    ...card.fields.map((_, i) => fieldLine(card, i, reader)),
     localLine(reader, deadline),
     ...outcomeLines(card, reader),
   ];
@@ -163,7 +189,7 @@ export function renderFeishuCard(card: ApprovalCard, options: FeishuCardOptions 
     const link = (r: Reader) => `[${say(r, text('button.details'))}](${markdownUrl(details)})`;
     elements.push({ tag: 'markdown', ...localized(reader, link) });
   }
-  const title = sayAs(headerTitle(card));
+  const title = headerTitle(card);
   const summary = localized(reader, (r) => clip(title(r), 100));
   return {
     schema: '2.0',

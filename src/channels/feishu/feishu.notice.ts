@@ -1,3 +1,4 @@
+import { ticketIn } from '../../domain/card.js';
 import type { NoticeCard } from '../../domain/notice-state.js';
 import { DEFAULT_READER, type Reader } from '../../i18n/locale.js';
 import { say, text } from '../../i18n/say.js';
@@ -5,7 +6,7 @@ import { noticeHeadline, noticeLines, noticeSummary, noticeTone, type NoticeTone
 import {
   clip,
   detailsLink,
-  line,
+  fieldLine,
   localized,
   localPlain,
   markdownUrl,
@@ -30,13 +31,13 @@ export function renderFeishuNotice(notice: NoticeCard, options: FeishuCardOption
   const reader = options.reader ?? DEFAULT_READER;
   const details = detailsLink(notice, options);
   const ours = (build: (r: Reader) => string): Json => ({ tag: 'div', text: localPlain(reader, build) });
-  const label = (key: 'card.label.title' | 'card.label.requester', value: string) => (r: Reader) =>
-    `${say(r, text(key))}: ${clip(value)}`;
+  const label = (key: 'card.label.title' | 'card.label.requester', value: (r: Reader) => string) => (r: Reader) =>
+    `${say(r, text(key))}: ${clip(value(r))}`;
   const lineCount = noticeLines(notice, reader).length;
   const elements: Json[] = [
-    ours(label('card.label.title', notice.title)),
-    ours(label('card.label.requester', notice.requesterName)),
-    ...notice.fields.map((f) => line(`${f.label}: ${f.value}`)),
+    ours(label('card.label.title', (r) => ticketIn(notice, r.locale).title)),
+    ours(label('card.label.requester', () => notice.requesterName)),
+    ...notice.fields.map((_, i) => fieldLine(notice, i, reader)),
     ...Array.from({ length: lineCount }, (_, i) => ours((r) => clip(noticeLines(notice, r)[i] ?? ''))),
   ];
   if (details) {
