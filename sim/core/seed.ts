@@ -30,18 +30,20 @@ export const SANDBOX_APPS = {
 
 /**
  * Sandbox users: alice requests, bob / carol / dave approve. erin / frank / grace exist to exercise the
- * "unreachable" answers on Feishu and Lark (resigned, blocked the bot, outside the availability scope).
+ * "unreachable" answers on Feishu and Lark (resigned, blocked the bot, outside the availability scope). dave's chat
+ * app is in Chinese and erin's in Japanese (the service's directory gives them the same languages).
  */
 export const SANDBOX_USERS = [
   { id: 'alice', name: 'Alice Requester', mobile: '13800000001', email: 'alice@example.com' },
   { id: 'bob', name: 'Bob Approver', mobile: '13800000002', email: 'bob@example.com' },
   { id: 'carol', name: 'Carol Approver', mobile: '13800000003', email: 'carol@example.com' },
-  { id: 'dave', name: 'Dave Approver', mobile: '13800000004', email: 'dave@example.com' },
+  { id: 'dave', name: 'Dave Approver', mobile: '13800000004', email: 'dave@example.com', locale: 'zh-CN' },
   {
     id: 'erin',
     name: 'Erin Resigned',
     mobile: '13800000005',
     email: 'erin@example.com',
+    locale: 'ja-JP',
     status: { feishu: 'resigned', lark: 'resigned' },
   },
   {

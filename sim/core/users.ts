@@ -20,6 +20,8 @@ export interface SimUser {
   status: Partial<Record<SimPlatform, SimUserStatus>>;
   /** Platform-specific extras (e.g. DingTalk unionId). */
   extra: Record<string, unknown>;
+  /** The language of the user's chat app (zh-CN, en-US, ja-JP): Feishu / Lark show a card's i18n_content in it. */
+  locale?: string;
 }
 
 export type SimUserPatch = Partial<Omit<SimUser, 'id'>>;
@@ -59,6 +61,8 @@ export class UserDirectory {
       status: { ...existing?.status, ...patch.status },
       extra: { ...existing?.extra, ...patch.extra },
     };
+    const locale = patch.locale ?? existing?.locale;
+    if (locale !== undefined) user.locale = locale;
     for (const p of SIM_PLATFORMS) user.ids[p] ??= defaultPlatformUserId(p, id);
     this.users.set(id, user);
     return user;

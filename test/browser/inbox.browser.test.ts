@@ -165,4 +165,32 @@ describe('sandbox inbox page in Chromium: demo tickets decided from a card, ever
       assert.equal(state.body.outcome?.by?.userId, 'carol');
     });
   });
+
+  test("a user's app language: Feishu and Lark cards and the toast switch to it on the page", async () => {
+    await screenshotOnFailure(page, 'inbox-failure.png', async () => {
+      await viewAs(page, 'carol');
+      const language = page.getByLabel('App language');
+      assert.equal(await language.inputValue(), 'en-US', "carol's app is in English");
+      const japanese = await newDemoTicket(page, ticketId);
+      await language.selectOption('ja-JP');
+      for (const platform of ['feishu', 'lark'] as const) {
+        const card = cardOf(page, platform, japanese);
+        await card.getByRole('button', { name: '承認' }).waitFor();
+        assert.match(await card.innerText(), /承認依頼：Export the orders table/);
+      }
+      await pressInJapanese(cardOf(page, 'lark', japanese));
+      await page.screenshot({ path: artifactPath('inbox-carol-japanese.png') });
+      await language.selectOption('en-US');
+      await cardOf(page, 'feishu', japanese)
+        .getByText(/Approved by Carol Wang/)
+        .first()
+        .waitFor();
+    });
+  });
+
+  /** Presses 承認 and waits for the Japanese toast the app shows. */
+  async function pressInJapanese(card: Locator): Promise<void> {
+    await card.getByRole('button', { name: '承認' }).click();
+    await card.locator('.click-note.ok', { hasText: 'この申請を承認しました' }).waitFor();
+  }
 });

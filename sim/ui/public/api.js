@@ -76,3 +76,11 @@ export function startDemoTicket() {
 export function reportDemoEvent(state) {
   return call('POST', '/_sim/demo/event', { state });
 }
+
+/**
+ * Sets the language of a user's chat app (what Feishu / Lark pick a card's i18n_content by).
+ * @param {string} userId @param {string} locale
+ */
+export async function setUserLocale(userId, locale) {
+  await call('PUT', `/_sim/users/${encodeURIComponent(userId)}`, { locale });
+}

@@ -1,7 +1,7 @@
 // The sandbox inbox: one column per platform with the chosen user's chat with the bot, redrawn whenever the
 // simulator's inbox changes (Server-Sent Events from /_sim/events).
 /* global document, location, history, EventSource -- browser globals (typed by the DOM lib: tsconfig.json) */
-import { click, inboxOf, listUsers, reportDemoEvent, startDemoTicket } from './api.js';
+import { click, inboxOf, listUsers, reportDemoEvent, setUserLocale, startDemoTicket } from './api.js';
 import { clock, el, isObject, link, str } from './dom.js';
 import { PLATFORM_ORDER, PLATFORMS } from './platforms.js';
 
@@ -12,6 +12,8 @@ import { PLATFORM_ORDER, PLATFORMS } from './platforms.js';
 
 const state = {
   user: new URLSearchParams(location.search).get('user') ?? 'bob',
+  /** The language of the chosen user's chat app (their cards and toasts are drawn in it). */
+  locale: 'en-US',
   /** @type {Map<string, Note>} what the last click on a message answered, by platform/messageId */
   notes: new Map(),
   /** @type {Set<string>} messages with a click on its way */
@@ -49,7 +51,11 @@ function drawPanel(platform, messages) {
 /** @param {Message} message */
 function drawMessage(message) {
   const key = `${message.platform}/${message.id}`;
-  const ctx = { busy: state.busy.has(key), click: (/** @type {Action} */ a) => void press(message, a) };
+  const ctx = {
+    busy: state.busy.has(key),
+    click: (/** @type {Action} */ a) => void press(message, a),
+    lang: cardLang(state.locale),
+  };
   const note = state.notes.get(key);
   return el(
     'div',
@@ -130,11 +136,16 @@ function noteFor(/** @type {number} */ status, /** @type {unknown} */ body) {
   return { text: `The app answered HTTP ${answered}`, kind: 'ok' };
 }
 
-/** Feishu toasts: `{type, content}` or `{type, i18n: {en_us, ...}}`. @param {unknown} toast */
+/** `zh-CN` → `zh_cn`: how card JSON and toasts name a language. @param {string} locale */
+function cardLang(locale) {
+  return locale.toLowerCase().replace('-', '_');
+}
+
+/** Feishu toasts: `{type, content}` or `{type, i18n: {en_us, ...}}`, in the client's language. @param {unknown} toast */
 function toastText(toast) {
   if (!isObject(toast)) return '';
   const i18n = isObject(toast.i18n) ? toast.i18n : {};
-  return str(toast.content) || str(i18n.en_us) || str(Object.values(i18n)[0]);
+  return str(i18n[cardLang(state.locale)]) || str(toast.content) || str(i18n.en_us) || str(Object.values(i18n)[0]);
 }
 
 /** @param {unknown} body @param {number} status */
@@ -204,15 +215,30 @@ async function reportEvent(state) {
 
 async function setupUsers() {
   const picker = /** @type {HTMLSelectElement} */ ($('user'));
-  const users = await listUsers();
+  const language = /** @type {HTMLSelectElement} */ ($('locale'));
+  let users = await listUsers();
   if (!users.some((u) => u.id === state.user) && users[0]) state.user = users[0].id;
   picker.replaceChildren(...users.map((u) => el('option', { value: u.id }, u.name ? `${u.name} (${u.id})` : u.id)));
   picker.value = state.user;
+  const showLocale = () => {
+    state.locale = users.find((u) => u.id === state.user)?.locale ?? 'en-US';
+    language.value = state.locale;
+  };
+  showLocale();
   picker.addEventListener('change', () => {
     state.user = picker.value;
     history.replaceState(null, '', `?user=${encodeURIComponent(state.user)}`);
+    showLocale();
     void refresh();
   });
+  // The chosen user's chat app switches language: Feishu / Lark cards and toasts are drawn in it from now on.
+  const switchLanguage = async () => {
+    await setUserLocale(state.user, language.value);
+    users = await listUsers();
+    showLocale();
+    await refresh();
+  };
+  language.addEventListener('change', () => void switchLanguage());
 }
 
 function listen() {

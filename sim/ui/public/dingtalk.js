@@ -58,13 +58,16 @@ function card(view, ctx) {
       'div',
       { class: 'card-body' },
       el('div', { class: 'card-status' }, v('statusText')),
-      row('Requester', v('requester')),
+      // The template's labels are variables too (requesterLabel, deadlineLabel: in the reader's language).
+      row(v('requesterLabel') || 'Requester', v('requester')),
       ...fieldRows(v('fields')),
-      row('Deadline', v('deadline')),
+      row(v('deadlineLabel') || 'Deadline', v('deadline')),
       level > 1 ? row('Escalation', `level ${level}`) : null,
       v('reminder') ? el('div', { class: 'card-reminder' }, v('reminder')) : null,
       buttons.length > 0 ? el('div', { class: 'card-actions' }, ...buttons.map((b) => button(b, ctx))) : null,
-      v('detailsUrl') ? el('div', { class: 'card-line' }, link('View details', openable(v('detailsUrl')))) : null,
+      v('detailsUrl')
+        ? el('div', { class: 'card-line' }, link(v('detailsText') || 'View details', openable(v('detailsUrl'))))
+        : null,
     ),
   );
 }

@@ -17,6 +17,7 @@ const MORE_TEMPLATES = ['indigo', 'grey', 'default'];
  * @returns {HTMLElement}
  */
 export function renderFeishu(message, ctx) {
+  clientLang = ctx.lang;
   const view = message.view;
   if (message.msgType === 'interactive' && isObject(view)) return card(view, ctx);
   if (message.msgType === 'text' && isObject(view)) {
@@ -30,6 +31,18 @@ export function renderFeishu(message, ctx) {
   return el('div', { class: 'bubble' }, `[${message.msgType}] ${JSON.stringify(view)}`);
 }
 
+/** The language of the client drawing the card now (set per render; a card picks its i18n_content by it). */
+let clientLang = 'en_us';
+
+/**
+ * A text in the client's language: its `i18n_content` entry, else `content`, as the Feishu client does.
+ * @param {Record<string, unknown>} node
+ */
+function contentOf(node) {
+  const i18n = isObject(node.i18n_content) ? node.i18n_content : {};
+  return str(i18n[clientLang]) || str(node.content);
+}
+
 /**
  * `plain_text` stays text; `lark_md` (and a bare string) is the small markdown Feishu renders.
  * @param {unknown} text
@@ -38,7 +51,7 @@ export function renderFeishu(message, ctx) {
 function textOf(text) {
   if (typeof text === 'string') return text;
   if (!isObject(text)) return '';
-  return text.tag === 'lark_md' ? markdown(str(text.content)) : str(text.content);
+  return text.tag === 'lark_md' ? markdown(contentOf(text)) : contentOf(text);
 }
 
 /**
@@ -76,7 +89,7 @@ function element(node, ctx) {
     case 'div':
       return el('div', { class: 'card-line' }, textOf(node.text), ...fields(node.fields));
     case 'markdown':
-      return el('div', { class: 'card-line' }, markdown(str(node.content)));
+      return el('div', { class: 'card-line' }, markdown(contentOf(node)));
     case 'hr':
       return el('hr');
     case 'note':
@@ -127,7 +140,7 @@ function actionOf(value, label) {
  * @param {RenderContext} ctx
  */
 function button(node, ctx) {
-  const label = str(isObject(node.text) ? node.text.content : node.text);
+  const label = isObject(node.text) ? contentOf(node.text) : str(node.text);
   const behaviors = Array.isArray(node.behaviors) ? node.behaviors.filter(isObject) : [];
   const open = behaviors.find((b) => b.type === 'open_url');
   const url = open ? open.default_url : (node.url ?? (isObject(node.multi_url) ? node.multi_url.url : undefined));
@@ -146,7 +159,7 @@ function button(node, ctx) {
 /** Feishu asks before a button with `confirm` (e.g. Reject) sends anything. @param {unknown} confirm */
 function confirmed(confirm) {
   if (!isObject(confirm)) return true;
-  const title = isObject(confirm.title) ? str(confirm.title.content) : '';
-  const text = isObject(confirm.text) ? str(confirm.text.content) : '';
+  const title = isObject(confirm.title) ? contentOf(confirm.title) : '';
+  const text = isObject(confirm.text) ? contentOf(confirm.text) : '';
   return window.confirm([title, text].filter(Boolean).join('\n\n'));
 }

@@ -7,6 +7,7 @@
  * @typedef {object} SimUser
  * @property {string} id
  * @property {string} [name]
+ * @property {string} [locale]  the language of the user's chat app (zh-CN, en-US, ja-JP)
  */
 
 /**
@@ -47,6 +48,7 @@
  * @typedef {object} RenderContext
  * @property {(action: Action) => void} click
  * @property {boolean} busy  a click on this message is on its way
+ * @property {string} lang  the client's language as card JSON names it (zh_cn, en_us, ja_jp)
  */
 
 /**
