@@ -15,6 +15,7 @@ import type { ApprovalNotices } from '../domain/notice-state.js';
 import type { ApprovalResult, Recipient, Unreachable } from '../domain/state.js';
 import type { NoticeCard, NoticeOmission, NoticeRecipient, NoticeSpec } from '../domain/notice-state.js';
 import type { PlatformCallTally } from '../domain/platform-calls.js';
+import type { Reader } from '../i18n/locale.js';
 
 /** The policy an approval follows, with the notices of its own transitions pinned beside it. */
 export type LoadedPolicy = ApprovalPolicy & { notices?: ApprovalNotices };
@@ -48,6 +49,8 @@ export interface CountedCalls {
 export interface ResolveRecipientsResult extends CountedCalls {
   recipients: Recipient[];
   unreachable: Unreachable[];
+  /** The tenant's reader defaults: what a card many people share (a group chat's) is written in. */
+  tenantReader?: Reader;
 }
 
 export interface SendCardInput {
@@ -115,6 +118,8 @@ export interface SendGroupCardInput {
   chatId: string;
   card: ApprovalCard;
   idempotencyKey: string;
+  /** The tenant's language and zone (the zone is named on the card: its readers may be anywhere). */
+  reader?: Reader;
 }
 
 export interface GroupCardActivities {

@@ -14,13 +14,14 @@ export type { GroupCardActivities, SendGroupCardInput } from './contract.js';
  */
 export function createGroupCardActivities(registry: ChannelProviderRegistry): GroupCardActivities {
   return {
-    sendGroupCard: ({ kind, chatId, card, idempotencyKey }) =>
+    sendGroupCard: ({ kind, chatId, card, idempotencyKey, reader }) =>
       counted(kind, 'sendGroupCard', async () => {
         const provider = await registry.get(kind);
         if (!isGroupCardProvider(provider)) {
           throw new ChannelError('INVALID_REQUEST', `${kind} cannot post cards to group chats`);
         }
-        return provider.sendGroupCard({ chatId, card, idempotencyKey, signal: cancellationSignal() });
+        const signal = cancellationSignal();
+        return provider.sendGroupCard({ chatId, card, idempotencyKey, ...(reader && { reader }), signal });
       }),
   };
 }

@@ -47,6 +47,7 @@ export async function resolveRecipients(
   return {
     recipients: resolved.flatMap((r) => (r.recipient ? [r.recipient] : [])),
     unreachable: resolved.flatMap((r) => r.unreachable),
+    tenantReader: readerOf({}, tenant),
   };
 }
 

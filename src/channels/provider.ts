@@ -5,6 +5,7 @@ import type {
   SharedCardRecipient,
   SharedCardResult,
 } from '../domain/card.js';
+import type { Reader } from '../i18n/locale.js';
 import type { NoticeCard } from '../domain/notice-state.js';
 
 export type { CardRecipient, SharedCardRecipient, SharedCardResult } from '../domain/card.js';
@@ -104,6 +105,8 @@ export interface GroupCardRequest {
   card: ApprovalCard;
   /** Deterministic per workflow × channel × chat (Feishu `uuid`, DingTalk `outTrackId`): never a second card. */
   idempotencyKey: string;
+  /** The tenant's language and zone (members are not all in our directory). */
+  reader?: Reader;
   signal?: AbortSignal;
 }
 

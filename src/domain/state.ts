@@ -82,6 +82,8 @@ export interface ApprovalState {
   fields: TicketField[];
   /** The ticket system's title and fields in more languages. */
   translations?: TicketTranslations;
+  /** The tenant's language and zone, for cards many people share (group chats). */
+  tenantReader?: Reader;
   /** The ticket's page, shown as a button on every card (and on the card a click answer shows). */
   detailsUrl?: string;
   status: ApprovalStatus;

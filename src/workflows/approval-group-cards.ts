@@ -78,7 +78,15 @@ async function postGroupCard(book: ApprovalBook, chat: GroupChat, level: number)
   try {
     const sent = await proxies[chat.kind].sendGroupCard.executeWithOptions(
       { summary: `card to group chat ${chat.chatId} via ${chat.kind} (level ${level})` },
-      [{ kind: input.kind, chatId: input.chatId, card: input.card, idempotencyKey: input.idempotencyKey }],
+      [
+        {
+          kind: input.kind,
+          chatId: input.chatId,
+          card: input.card,
+          idempotencyKey: input.idempotencyKey,
+          ...(book.state.tenantReader && { reader: book.state.tenantReader }),
+        },
+      ],
     );
     addPlatformCalls(book.state, sent.calls);
     card.status = 'sent';
@@ -101,7 +109,13 @@ export async function updateGroupCards(book: ApprovalBook): Promise<void> {
   const click = delivered.length > 0 ? settlingClick(book) : undefined;
   await Promise.allSettled(
     delivered.map(async (g) => {
-      const recipient = { userId: `chat:${g.chatId}`, name: 'group chat', platformUserId: g.chatId };
+      const reader = book.state.tenantReader;
+      const recipient = {
+        userId: `chat:${g.chatId}`,
+        name: 'group chat',
+        platformUserId: g.chatId,
+        ...(reader && { reader }),
+      };
       const input = { kind: g.kind, cardRef: g.cardRef ?? '', recipient, card: groupCardContent(book, g) };
       if (click && (await shownByClickAnswer(book, click, g, contentHash(input.card)))) {
         g.status = 'updated';

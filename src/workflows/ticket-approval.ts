@@ -104,6 +104,7 @@ async function notifyLevel(book: ApprovalBook, policy: LoadedPolicy, level: numb
     state.unreachable.push({ userId: '*', reason: `level ${level} approvers not resolved (${code}: ${message})` });
   }
   addPlatformCalls(state, resolved.calls);
+  if (resolved.tenantReader) state.tenantReader = resolved.tenantReader;
   book.ready = true;
   if (state.status !== 'pending') return;
   state.level = level;

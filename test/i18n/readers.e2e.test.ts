@@ -161,4 +161,45 @@ describe("cards and answers in each reader's language and time zone", () => {
     const bobsDingtalk = await cardOf(stack, 'dingtalk', 'bob', 'I18N-3');
     assert.equal(dingtalkVar(bobsDingtalk, 'title'), '注文テーブルのエクスポート');
   });
+
+  test('zh-CN, en-US and ja-JP readers of one approval, on all four channels, each in their own time', async () => {
+    const carol = await stack.call<Json>('GET', '/v1/users/carol');
+    const { id: _id, createdAt: _c, updatedAt: _u, platformIds: _p, ...fields } = carol.body;
+    const own = { ...fields, locale: 'en-US', timeZone: 'America/New_York' };
+    assert.equal((await stack.call('PUT', '/v1/users/carol', own)).status, 200);
+    const state = await startTicket(stack, 'I18N-4');
+    const deadline = new Date(state.deadlines.finalDeadlineAt);
+    const at = (locale: string, timeZone: string) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(deadline);
+    for (const kind of ['feishu', 'lark'] as const) {
+      const carols = await cardOf(stack, kind, 'carol', 'I18N-4');
+      assert.match(headerOf(carols).content, /^Approval needed: /);
+      assert.ok(textOf(carols).includes(`Deadline: ${at('en-US', 'America/New_York')}"`), `${kind}: New York time`);
+      const bobs = await cardOf(stack, kind, 'bob', 'I18N-4');
+      assert.ok(textOf(bobs).includes(`期限: ${at('ja-JP', 'Asia/Tokyo')}"`), `${kind}: Tokyo time`);
+    }
+    for (const kind of ['dingtalk', 'dingtalk-exclusive'] as const) {
+      assert.equal(
+        dingtalkVar(await cardOf(stack, kind, 'carol', 'I18N-4'), 'deadline'),
+        at('en-US', 'America/New_York'),
+      );
+      assert.equal(dingtalkVar(await cardOf(stack, kind, 'bob', 'I18N-4'), 'deadline'), at('ja-JP', 'Asia/Tokyo'));
+    }
+    await click(stack, 'feishu', await cardOf(stack, 'feishu', 'carol', 'I18N-4'), 'carol', 'approve');
+    // alice, the requester, chose nothing: the tenant's Chinese and Shanghai time (named) in her outcome notice.
+    const notice = await eventually(
+      async () =>
+        (await stack.sim.control.inbox('feishu', 'alice')).find((m) => JSON.stringify(m.content).includes('I18N-4')),
+      (m) => m !== undefined,
+    );
+    assert.equal(headerOf(notice as SimMessage).content, '已由 Carol Wang 批准');
+    assert.match(textOf(notice as SimMessage), /时间：\d+月\d+日 \d{2}:\d{2} \(GMT\+8\)/);
+  });
 });

@@ -159,7 +159,7 @@ export class DingtalkProvider
 
   /** One card in an approvers' group chat (`chatId` = its openConversationId); `updateCard` shows the outcome. */
   sendGroupCard(req: GroupCardRequest): Promise<{ cardRef: string }> {
-    return this.groups.send({ ...req, content: this.cardContent(req.card) });
+    return this.groups.send({ ...req, content: this.cardContent(req.card, req.reader) });
   }
 
   /**

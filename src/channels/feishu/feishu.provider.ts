@@ -99,7 +99,8 @@ export class FeishuProvider implements ChannelProvider, GroupCardProvider, Group
 
   /** One card in an approvers' group chat: the same card JSON, its buttons carrying the approval's group nonce. */
   async sendGroupCard(req: GroupCardRequest): Promise<{ cardRef: string }> {
-    return { cardRef: await this.send('chat_id', req.chatId, this.cardContent(req), req) };
+    const content = this.cardContent({ card: req.card, ...(req.reader && { recipient: { reader: req.reader } }) });
+    return { cardRef: await this.send('chat_id', req.chatId, content, req) };
   }
 
   /** A notice to one person: a card without buttons; `uuid` makes a retried send deliver it once. */
