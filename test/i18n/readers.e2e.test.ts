@@ -15,6 +15,16 @@ const headerOf = (card: SimMessage) => {
   return header.title;
 };
 const textOf = (card: SimMessage) => JSON.stringify(card.content);
+/** The expected rendering, computed with Intl here (month, day, 24-hour time), not with the code under test. */
+const localTime = (iso: string, locale: string, timeZone: string) =>
+  new Intl.DateTimeFormat(locale, {
+    timeZone,
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(new Date(iso));
 /** A DingTalk template variable as the user's client resolves it: their private data first, then the public. */
 const dingtalkVar = (card: SimMessage, key: string) => {
   const view = (card as { view?: { cardParamMap: Json; privateParamMap: Json } }).view;
@@ -64,16 +74,7 @@ describe("cards and answers in each reader's language and time zone", () => {
 
   test("one approval: bob reads Japanese in Tokyo time, carol the tenant's Chinese in Shanghai time", async () => {
     const state = await startTicket(stack, 'I18N-1');
-    const deadline = new Date(state.deadlines.finalDeadlineAt);
-    const local = (locale: string, timeZone: string) =>
-      new Intl.DateTimeFormat(locale, {
-        timeZone,
-        month: 'short',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }).format(deadline);
+    const local = (locale: string, timeZone: string) => localTime(state.deadlines.finalDeadlineAt, locale, timeZone);
     const tokyo = local('ja-JP', 'Asia/Tokyo');
     const shanghai = local('zh-CN', 'Asia/Shanghai');
     for (const kind of ['feishu', 'lark'] as const) {
@@ -168,16 +169,7 @@ describe("cards and answers in each reader's language and time zone", () => {
     const own = { ...fields, locale: 'en-US', timeZone: 'America/New_York' };
     assert.equal((await stack.call('PUT', '/v1/users/carol', own)).status, 200);
     const state = await startTicket(stack, 'I18N-4');
-    const deadline = new Date(state.deadlines.finalDeadlineAt);
-    const at = (locale: string, timeZone: string) =>
-      new Intl.DateTimeFormat(locale, {
-        timeZone,
-        month: 'short',
-        day: 'numeric',
-        hour: '2-digit',
-        minute: '2-digit',
-        hourCycle: 'h23',
-      }).format(deadline);
+    const at = (locale: string, timeZone: string) => localTime(state.deadlines.finalDeadlineAt, locale, timeZone);
     for (const kind of ['feishu', 'lark'] as const) {
       const carols = await cardOf(stack, kind, 'carol', 'I18N-4');
       assert.match(headerOf(carols).content, /^Approval needed: /);
