@@ -187,6 +187,24 @@ describe('group-chat cards on Feishu', () => {
     assert.equal(answerOf(await click(bobsCard, 'bob')).toast?.content, 'You approved this request');
     await updated('GC-FALLBACK', 'carol');
   });
+
+  test("a group chat card is in the tenant's language and zone, the zone named (members read it from anywhere)", async () => {
+    const settings = { locale: 'zh-CN', timeZone: 'Asia/Shanghai' };
+    assert.equal((await stack.call('PUT', '/v1/tenants/default/settings', settings)).status, 200);
+    try {
+      const chats = [{ kind: 'feishu', chatId: CHAT, mode: 'instead' }];
+      assert.equal((await stack.call('POST', '/v1/approvals', ticket('GC-ZH', chats))).status, 201);
+      await eventually(
+        () => live('GC-ZH'),
+        (s: ApprovalState) => s.groupCards?.[0]?.status === 'sent',
+      );
+      const content = (await groupCard('GC-ZH')).content as { header: { title: { content: string } } };
+      assert.equal(content.header.title.content, '待审批：Export orders (GC-ZH)');
+      assert.match(JSON.stringify(content), /截止时间: \d+月\d+日 \d{2}:\d{2} \(GMT\+8\)/);
+    } finally {
+      await stack.call('PUT', '/v1/tenants/default/settings', {});
+    }
+  });
 });
 
 // A DingTalk group conversation (IM_GROUP space) with the app's robot, and one without it.
