@@ -84,24 +84,18 @@ export function fieldLine(ticket: TicketOnCard, index: number, reader: Reader): 
   return ticket.translations ? localLine(reader, (r) => clip(field(r), TRANSLATED_VALUE_CHARS)) : line(field(reader));
 }
 
+/** "Approval needed: <title in the reader's language>", or who decided: a text per reader. */
 function headerTitle(card: ApprovalCard): (r: Reader) => string {
-  if (card.status === 'pending') {
-    return (r) => say(r, text('card.title.pending', { title: clip(titleIn(card)(r), 120) }));
-  }
-  return sayAs(outcomeTitle(card));
-}
-
-function outcomeTitle(card: ApprovalCard): LocalText {
   const name = card.decidedBy ?? '';
   switch (card.status) {
     case 'pending':
-      return text('card.title.pending', { title: clip(card.title, 120) });
+      return (r) => say(r, text('card.title.pending', { title: clip(titleIn(card)(r), 120) }));
     case 'approved':
     case 'rejected':
-      return text(`card.title.${card.status}`, { name });
+      return sayAs(text(`card.title.${card.status}`, { name }));
     case 'expired':
     case 'withdrawn':
-      return text(`card.title.${card.status}`);
+      return sayAs(text(`card.title.${card.status}`));
   }
 }
 
