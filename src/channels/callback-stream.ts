@@ -45,12 +45,10 @@ export interface StreamStatus {
   lastError?: string;
 }
 
-/** Told about every change, for logs and metrics. */
-export interface StreamObserver {
+/** Told about every change, for logs and metrics: the frames' events and the connection's. */
+export interface StreamObserver extends StreamEvents {
   connected(status: StreamStatus): void;
   disconnected(reason: string, retryInMs: number): void;
-  ignored(reason: string): void;
-  received(): void;
 }
 
 export interface BackoffOptions {

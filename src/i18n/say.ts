@@ -1,4 +1,4 @@
-import { LOCALES, type Locale, type Reader } from './locale.js';
+import type { Locale, Reader } from './locale.js';
 import { EN_US, type Catalogue, type MessageKey } from './messages.en-US.js';
 import { JA_JP } from './messages.ja-JP.js';
 import { ZH_CN } from './messages.zh-CN.js';
@@ -14,7 +14,7 @@ export const CATALOGUES: Record<Locale, Catalogue> = { 'en-US': EN_US, 'zh-CN': 
  */
 export type TextParam = string | number | readonly string[] | { at: string };
 
-/** A text not yet in any language: rendered per reader (`say`) or in every language at once (`sayEvery`). */
+/** A text not yet in any language: rendered per reader (`say`). */
 export interface LocalText {
   key: MessageKey;
   params?: Record<string, TextParam>;
@@ -35,12 +35,4 @@ export function say(reader: Reader, message: LocalText): string {
     if (Array.isArray(value)) return new Intl.ListFormat(reader.locale, { type: 'conjunction' }).format(value);
     return formatInstant((value as { at: string }).at, reader);
   });
-}
-
-/** The text in every language, times in the reader's zone (a Feishu card or toast picks by the client's language). */
-export function sayEvery(reader: Reader, message: LocalText): Record<Locale, string> {
-  return Object.fromEntries(LOCALES.map((locale) => [locale, say({ ...reader, locale }, message)])) as Record<
-    Locale,
-    string
-  >;
 }

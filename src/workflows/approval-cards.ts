@@ -1,5 +1,5 @@
 /** Pure card content, idempotency keys and human-readable labels for the approval workflow. */
-import type { ApprovalCard } from '../domain/card.js';
+import type { ApprovalCard, TicketOnCard } from '../domain/card.js';
 import type { ChannelKind } from '../domain/channel.js';
 import { cardIdempotencyKey, stableHash } from '../domain/ids.js';
 import type { ApprovalState, Delivery, Recipient } from '../domain/state.js';
@@ -57,10 +57,8 @@ export function newDelivery(workflowId: string, target: CardTarget, level: numbe
   };
 }
 
-/** The card for one recipient × channel; the same function renders the pending and every final state. */
-export function cardFor(book: ApprovalBook, userId: string, kind: ChannelKind, level: number): ApprovalCard {
-  const { state } = book;
-  const outcome = state.outcome;
+/** The ticket as every card of this approval shows it (the workflow's cards and a click answer's card alike). */
+export function ticketOnCard(state: ApprovalState): TicketOnCard {
   return {
     tenant: state.tenant,
     ticketId: state.ticketId,
@@ -70,6 +68,15 @@ export function cardFor(book: ApprovalBook, userId: string, kind: ChannelKind, l
     fields: state.fields,
     ...(state.translations !== undefined && { translations: state.translations }),
     ...(state.detailsUrl !== undefined && { detailsUrl: state.detailsUrl }),
+  };
+}
+
+/** The card for one recipient × channel; the same function renders the pending and every final state. */
+export function cardFor(book: ApprovalBook, userId: string, kind: ChannelKind, level: number): ApprovalCard {
+  const { state } = book;
+  const outcome = state.outcome;
+  return {
+    ...ticketOnCard(state),
     deadlineAt: state.deadlines.finalDeadlineAt,
     status: state.status,
     level,

@@ -2,7 +2,7 @@ import type { ApprovalCard } from '../../domain/card.js';
 import type { ChannelKind } from '../../domain/channel.js';
 import { text, type LocalText } from '../../i18n/say.js';
 import type { ApprovalResult, ApprovalState, DecideResult, Recipient } from '../../domain/state.js';
-import { cardNonce } from '../../workflows/approval-cards.js';
+import { cardNonce, ticketOnCard } from '../../workflows/approval-cards.js';
 import { lateDecision } from '../approvals/approval-views.js';
 import type { DecideResponse } from '../approvals/approvals.schemas.js';
 import type { ApiErrorCode } from '../common/api-error.js';
@@ -111,14 +111,7 @@ function clickerCard(
   const delivery = state.deliveries.find((d) => d.userId === recipient.userId && d.kind === kind);
   const reason = state.outcome?.status === status ? state.outcome.reason : undefined;
   const card: ApprovalCard = {
-    tenant: state.tenant,
-    ticketId: state.ticketId,
-    ticketType: state.ticketType,
-    title: state.title,
-    requesterName: state.requester.name ?? state.requester.userId,
-    fields: state.fields,
-    ...(state.translations !== undefined && { translations: state.translations }),
-    ...(state.detailsUrl !== undefined && { detailsUrl: state.detailsUrl }),
+    ...ticketOnCard(state),
     deadlineAt: state.deadlines.finalDeadlineAt,
     status,
     level: delivery?.level ?? recipient.level,

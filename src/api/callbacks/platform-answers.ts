@@ -1,8 +1,8 @@
 import { cardParamMap } from '../../channels/dingtalk/dingtalk.card.js';
 import type { DingtalkCardOptions } from '../../channels/dingtalk/dingtalk.card.js';
-import { FEISHU_LANGUAGE, renderFeishuCard } from '../../channels/feishu/feishu.card.js';
+import { localized, renderFeishuCard } from '../../channels/feishu/feishu.card.js';
 import { DEFAULT_READER, isDefaultReader } from '../../i18n/locale.js';
-import { say, sayEvery } from '../../i18n/say.js';
+import { say } from '../../i18n/say.js';
 import type { FeishuCardOptions } from '../../channels/feishu/feishu.card.js';
 import type { ClickAnswer } from './card-click.js';
 
@@ -16,11 +16,9 @@ export function feishuAnswer(
   options: FeishuCardOptions,
 ): Record<string, unknown> {
   const reader = answer.reader ?? DEFAULT_READER;
-  const every = Object.entries(sayEvery(reader, answer.message));
-  const i18n = Object.fromEntries(
-    every.map(([locale, said]) => [FEISHU_LANGUAGE[locale as keyof typeof FEISHU_LANGUAGE], said]),
-  );
-  const toast = { type: answer.tone, content: say(reader, answer.message), i18n };
+  // The same language map a card's texts carry (i18n_content), under the toast's key.
+  const { content, i18n_content: i18n } = localized(reader, (r) => say(r, answer.message));
+  const toast = { type: answer.tone, content, i18n };
   if (!answer.card) return { toast };
   const card = renderFeishuCard(answer.card, { ...options, reader });
   return legacy ? { ...card, toast } : { toast, card: { type: 'raw', data: card } };
